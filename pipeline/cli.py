@@ -1,0 +1,124 @@
+"""Command line: ``python -m pipeline`` or ``vnextract``.
+
+Exit status: 0 every document processed; 1 some documents became error
+records (or a pattern check failed); 2 bad usage; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .batch import Options, UsageError, run
+from .patterns import PatternFileError, languages
+
+EPILOG = """exit status:
+  0    every document was processed
+  1    some documents became error records (see their "error" field)
+  2    bad usage (unknown option, existing output without --overwrite/--resume)
+  130  interrupted (complete lines are kept in OUT.partial; rerun with --resume)
+"""
+
+
+def _lang_choices() -> list[str]:
+    return ["auto", *languages()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="vnextract",
+        description="Extract document identifiers, dates, periods and figures from Vietnamese "
+                    "Party and State texts (French, English, Vietnamese) as validated JSON lines.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract mentions from files or folders into JSON lines",
+                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("paths", nargs="+", help="files, folders (walked recursively for .txt) or - for stdin")
+    ex.add_argument("-o", "--output", required=True, help="output .jsonl file, or - for stdout")
+    ex.add_argument("--lang", default="auto", choices=_lang_choices(),
+                    help="document language (default: from a folder named fr/en/vi, else detected)")
+    ex.add_argument("--workers", type=int, default=1, help="parallel worker processes (output order is kept)")
+    ex.add_argument("--resume", action="store_true", help="complete an interrupted or earlier run, skipping done documents")
+    ex.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    ex.add_argument("--with-text", action="store_true", help="include each document's text in its record")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    xp = sub.add_parser("explain", help="show what matched in a text or file, and why")
+    xp.add_argument("input", help="a file path, or the text itself")
+    xp.add_argument("--lang", default="auto", choices=_lang_choices())
+    xp.add_argument("--candidates", action="store_true", help="also list dropped matches and the reason")
+
+    pt = sub.add_parser("patterns", help="work with the pattern files")
+    pt_sub = pt.add_subparsers(dest="patterns_command", required=True)
+    pt_sub.add_parser("check", help="validate every pattern file and run its examples")
+
+    sub.add_parser("schema", help="print the JSON Schema of a record")
+    return ap
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
+    progress = not a.quiet and sys.stderr.isatty()
+    try:
+        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text), workers=a.workers,
+                      resume=a.resume, overwrite=a.overwrite, progress=progress)
+    except UsageError as e:
+        print(f"vnextract: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vnextract: interrupted; complete lines are in the .partial file: rerun with --resume",
+              file=sys.stderr)
+        return 130
+    if not a.quiet:
+        print(summary.render(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    from .explain import explain
+    path = Path(a.input)
+    if len(a.input) < 4096 and path.is_file():
+        from .read import ReadError, read_document
+        try:
+            loaded = read_document(path)
+        except ReadError as e:
+            print(f"vnextract: error: {e.message}", file=sys.stderr)
+            return 1
+        text, source = loaded.text, str(path)
+    else:
+        text, source = a.input, "<text>"
+    print(explain(text, source, a.lang, a.candidates))
+    return 0
+
+
+def cmd_patterns_check(a: argparse.Namespace) -> int:
+    from .pattern_check import check_all
+    failures, count = check_all()
+    for f in failures:
+        print(f, file=sys.stderr)
+    print(f"{count} examples and counter-examples checked, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+def cmd_schema(a: argparse.Namespace) -> int:
+    from .models import DocumentRecord
+    print(json.dumps(DocumentRecord.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = build_parser().parse_args(argv)
+    try:
+        if a.command == "extract":
+            return cmd_extract(a)
+        if a.command == "explain":
+            return cmd_explain(a)
+        if a.command == "patterns":
+            return cmd_patterns_check(a)
+        return cmd_schema(a)
+    except PatternFileError as e:
+        print(f"vnextract: pattern error: {e}", file=sys.stderr)
+        return 2

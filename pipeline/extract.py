@@ -1,0 +1,53 @@
+"""Extract stage: run every pattern of a language over a text view.
+
+Each pattern runs on the view its file declares (``norm`` or ``fold``), with
+the ``regex`` module's timeout. A match its builder rejects is kept as a
+rejected candidate (with the reason), never silently dropped.
+"""
+from __future__ import annotations
+
+from .builders import BUILDERS, BuildContext
+from .candidates import Candidate, Rejected
+from .patterns import REGEX_TIMEOUT, compiled_patterns, lexicon
+from .tables import table_candidates
+from .textview import TextView
+
+
+class PatternTimeout(RuntimeError):
+    """A pattern exceeded the regex timeout on a document."""
+
+
+def find_candidates(view: TextView, lang: str) -> list[Candidate]:
+    """All candidates of all patterns for ``lang``; rejected ones carry status "rejected"."""
+    lex = lexicon(lang)
+    out: list[Candidate] = []
+    for cp in compiled_patterns(lang):
+        text = view.fold if cp.view == "fold" else view.norm
+        ctx = BuildContext(view, lex, cp.record)
+        build = BUILDERS[cp.record.build]
+        try:
+            matches = list(cp.regex.finditer(text, timeout=REGEX_TIMEOUT))
+        except TimeoutError as e:
+            raise PatternTimeout(f"pattern {cp.id} ({cp.source}) exceeded {REGEX_TIMEOUT}s") from e
+        for m in matches:
+            try:
+                out.extend(build(m, ctx))
+            except Rejected as r:
+                out.append(Candidate(cp.record.type, m.start(), m.end(), {}, cp.id, cp.record.priority,
+                                     status="rejected", reason=str(r)))
+    out.extend(table_candidates(view, lex))
+    _block_zones(out, view, lex)
+    return out
+
+
+def _block_zones(cands: list[Candidate], view: TextView, lex) -> None:
+    """Drop candidates inside URLs, e-mail addresses and clock times."""
+    zone_re = lex.compiled_variable("no_mention_zone")
+    if zone_re is None:
+        return
+    zones = [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+    if not zones:
+        return
+    for c in cands:
+        if c.status == "kept" and any(s < c.end and c.start < e for s, e in zones):
+            c.status, c.reason = "blocked", "inside a URL, an address or a clock time"

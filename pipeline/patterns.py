@@ -1,0 +1,251 @@
+"""Load, validate and compile the pattern data in ``patterns/``.
+
+Layout (see the README, "Adding a pattern / a language"):
+
+* ``patterns/languages.yaml``: the registry of languages.
+* ``patterns/common/lexicon.yaml`` and ``patterns/<lang>/lexicon.yaml``:
+  ``tables`` (word -> value: month names, scale words, currencies, kind
+  words, code labels) and ``variables`` (named sub-patterns).
+* every other ``*.yaml`` under ``patterns/``: a pattern file, ``lang``
+  (a language or ``all``), ``view`` (``norm`` or ``fold``) and ``patterns``.
+
+A pattern's ``regex`` names variables as ``{name}``; a variable is looked up
+in the language lexicon, then the common one, and a table name stands for
+the alternation of its keys (longest first). Files are validated strictly:
+an unknown key, an unknown variable or builder, or a regex that does not
+compile fails with the file and the record named.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .textview import fold
+
+PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
+REGEX_TIMEOUT = 1.0  # seconds, per pattern and document
+_VAR = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+class PatternFileError(ValueError):
+    """A pattern or lexicon file is malformed; the message names the file and record."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExpectedMention(_Strict):
+    text: str
+    type: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class Example(_Strict):
+    text: str
+    lang: str | None = None  # defaults to the file's language ("fr" for files of all languages)
+    expect: list[ExpectedMention] = Field(min_length=1)
+
+
+class PatternRecord(_Strict):
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_.-]+$")
+    type: Literal["doc_ref", "date", "period", "money", "percent", "quantity", "fraction", "rank"]
+    build: str
+    regex: str
+    priority: int = Field(ge=0, le=1000)
+    description: str = ""
+    options: dict[str, Any] = Field(default_factory=dict)
+    examples: list[Example] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+
+
+class PatternFile(_Strict):
+    family: str
+    lang: str
+    view: Literal["norm", "fold"]
+    description: str = ""
+    patterns: list[PatternRecord]
+
+
+class Lexicon(_Strict):
+    lang: str
+    description: str = ""
+    number_convention: Literal["space-dot", "comma"] | None = None
+    tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    lists: dict[str, list[str]] = Field(default_factory=dict)
+    variables: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("variables")
+    @classmethod
+    def _names(cls, v: dict[str, str]) -> dict[str, str]:
+        for k in v:
+            if not regex.fullmatch(r"[a-z][a-z0-9_]*", k):
+                raise ValueError(f"bad variable name {k!r}")
+        return v
+
+
+class CompiledPattern:
+    """A pattern record ready to run: compiled regex plus its record."""
+
+    __slots__ = ("record", "regex", "view", "lang", "source", "expanded")
+
+    def __init__(self, record: PatternRecord, compiled: regex.Pattern, view: str, lang: str,
+                 source: str, expanded: str):
+        self.record = record
+        self.regex = compiled
+        self.view = view
+        self.lang = lang
+        self.source = source
+        self.expanded = expanded
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def __repr__(self) -> str:
+        return f"<pattern {self.id} ({self.source})>"
+
+
+class LanguageLexicon:
+    """Tables and variables for one language, merged over the common lexicon."""
+
+    def __init__(self, lang: str, common: Lexicon, own: Lexicon):
+        self.lang = lang
+        self.number_convention = own.number_convention or common.number_convention or "space-dot"
+        self.tables: dict[str, dict[str, Any]] = {**common.tables, **own.tables}
+        self.lists: dict[str, list[str]] = {**common.lists, **own.lists}
+        self.variables: dict[str, str] = {**common.variables, **own.variables}
+        # Folded keys, so a builder can look up what a fold-view pattern matched.
+        self._folded = {name: {_norm_key(k): v for k, v in t.items()} for name, t in self.tables.items()}
+        self._folded_lists = {name: {_norm_key(k) for k in t} for name, t in self.lists.items()}
+
+    @functools.cache
+    def compiled_variable(self, name: str) -> regex.Pattern | None:
+        """A lexicon variable compiled for the fold view, or None when the language has none."""
+        if name not in self.variables:
+            return None
+        return regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
+
+    def lookup(self, table: str, key: str, default: Any = None) -> Any:
+        return self._folded.get(table, {}).get(_norm_key(key), default)
+
+    def in_list(self, name: str, word: str) -> bool:
+        return _norm_key(word) in self._folded_lists.get(name, set())
+
+    def expand(self, template: str, view: str, where: str) -> str:
+        def sub(m: regex.Match, depth: int = 0) -> str:
+            name = m.group(1)
+            if depth > 10:
+                raise PatternFileError(f"{where}: variable {{{name}}} expands recursively")
+            if name in self.variables:
+                return "(?:" + _VAR.sub(lambda mm: sub(mm, depth + 1), self.variables[name]) + ")"
+            if name in self.tables or name in self.lists:
+                keys = list(self.tables.get(name, {})) + list(self.lists.get(name, []))
+                if view == "fold":
+                    keys = [fold(k) for k in keys]
+                keys = sorted(set(keys), key=lambda k: (-len(k), k))
+                return "(?:" + "|".join(_word_regex(k) for k in keys) + ")"
+            raise PatternFileError(f"{where}: unknown variable {{{name}}}")
+
+        return _VAR.sub(sub, template)
+
+
+def _norm_key(k: str) -> str:
+    return " ".join(fold(str(k)).split())
+
+
+def _word_regex(word: str) -> str:
+    # A space in a lexicon entry matches any run of whitespace (line breaks included).
+    return r"\s+".join(regex.escape(part) for part in word.split())
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        raise PatternFileError(f"{path}: cannot read: {e}") from e
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = list(err["loc"])
+            where = ".".join(str(x) for x in loc)
+            if len(loc) >= 2 and loc[0] == "patterns" and isinstance(data, dict):
+                try:
+                    where = f"record {data['patterns'][loc[1]].get('id', loc[1])!r}: " + ".".join(str(x) for x in loc[2:])
+                except (KeyError, IndexError, TypeError, AttributeError):
+                    pass
+            problems.append(f"{where}: {err['msg']}")
+        raise PatternFileError(f"{path}: " + "; ".join(problems)) from e
+
+
+@functools.lru_cache(maxsize=None)
+def languages(root: Path = PATTERNS_DIR) -> dict[str, dict[str, Any]]:
+    data = _load_yaml(root / "languages.yaml") or {}
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
+        raise PatternFileError(f"{root / 'languages.yaml'}: expected a mapping 'languages'")
+    return data["languages"]
+
+
+def check_lang(lang: str, root: Path = PATTERNS_DIR) -> str:
+    langs = languages(root)
+    if lang not in langs:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(sorted(langs))}")
+    return lang
+
+
+@functools.lru_cache(maxsize=None)
+def lexicon(lang: str, root: Path = PATTERNS_DIR) -> LanguageLexicon:
+    common = _validate(Lexicon, _load_yaml(root / "common" / "lexicon.yaml"), root / "common" / "lexicon.yaml")
+    own_path = root / lang / "lexicon.yaml"
+    own = _validate(Lexicon, _load_yaml(own_path), own_path) if own_path.exists() else Lexicon(lang=lang)
+    return LanguageLexicon(lang, common, own)
+
+
+def pattern_files(root: Path = PATTERNS_DIR) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if p.name not in ("lexicon.yaml", "languages.yaml"))
+
+
+@functools.lru_cache(maxsize=None)
+def load_pattern_file(path: Path) -> PatternFile:
+    return _validate(PatternFile, _load_yaml(path), path)
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_patterns(lang: str, root: Path = PATTERNS_DIR) -> tuple[CompiledPattern, ...]:
+    """Every pattern that applies to ``lang``, compiled, in file order."""
+    from .builders import BUILDERS  # builders import this module's types
+
+    check_lang(lang, root)
+    lex = lexicon(lang, root)
+    out: list[CompiledPattern] = []
+    seen: dict[str, str] = {}
+    for path in pattern_files(root):
+        pf = load_pattern_file(path)
+        if pf.lang not in ("all", lang):
+            continue
+        rel = str(path.relative_to(root))
+        for rec in pf.patterns:
+            where = f"{rel}: record {rec.id!r}"
+            if rec.build not in BUILDERS:
+                raise PatternFileError(f"{where}: unknown build {rec.build!r}; choose one of {', '.join(sorted(BUILDERS))}")
+            if rec.id in seen and seen[rec.id] != rel:
+                raise PatternFileError(f"{where}: id already used in {seen[rec.id]}")
+            seen[rec.id] = rel
+            expanded = lex.expand(rec.regex, pf.view, where)
+            try:
+                compiled = regex.compile(expanded)
+            except regex.error as e:
+                raise PatternFileError(f"{where}: regex does not compile: {e}") from e
+            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded))
+    return tuple(out)

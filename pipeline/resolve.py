@@ -1,0 +1,95 @@
+"""Resolve stage: choose among overlapping candidates, then link mentions.
+
+1. Overlaps: candidates are taken by priority, then length, then position;
+   one that overlaps a chosen candidate is dropped with the winner named
+   (the ``119`` of ``119/119 communes``, the ``2025`` of ``70/2025/NĐ-CP``).
+2. Links, within one document:
+   * a short reference (``la résolution 25``) takes the canonical code,
+     issuer and year of the full code the text gives for that kind and number;
+   * an amount written without its currency (``dont 94 milliards``) takes the
+     currency of the amount before it in the same passage, or becomes a count;
+   * a code followed by its date (``25-NQ/TW, en date du 3 juin 2013``)
+     takes it as ``issued``; a body named right after it as ``issuing_body``.
+"""
+from __future__ import annotations
+
+import bisect
+
+from .candidates import Candidate
+from .patterns import LanguageLexicon
+from .textview import TextView
+
+CURRENCY_REACH = 400  # characters back to look for the currency of a bare amount
+
+
+def choose(cands: list[Candidate]) -> list[Candidate]:
+    """Greedy selection of non-overlapping candidates; losers get status "overlap"."""
+    live = [c for c in cands if c.status == "kept"]
+    live.sort(key=lambda c: (-c.priority, -c.length, c.start))
+    chosen: list[Candidate] = []
+    # Chosen spans kept sorted by start for an O(log n) overlap test.
+    starts: list[int] = []
+    for c in live:
+        i = bisect.bisect_left(starts, c.start)
+        # Chosen spans are disjoint, so only the neighbours on each side can clash.
+        clash = next((chosen[j] for j in (i - 1, i) if 0 <= j < len(chosen) and chosen[j].overlaps(c)), None)
+        if clash is not None:
+            c.status, c.reason = "overlap", f"overlaps {clash.pattern} {clash.start}:{clash.end}"
+            continue
+        chosen.insert(i, c)
+        starts.insert(i, c.start)
+    return chosen
+
+
+def link_short_refs(mentions: list[Candidate]) -> None:
+    full = {}
+    for c in mentions:
+        if c.type == "doc_ref" and not c.extra.get("short"):
+            full.setdefault((c.fields["kind"], c.fields["number"]), c.fields)
+    for c in mentions:
+        if c.type == "doc_ref" and c.extra.get("short"):
+            target = full.get((c.fields["kind"], c.fields["number"]))
+            if target is not None:
+                c.fields.update(canonical=target["canonical"], issuer=target["issuer"], year=target["year"])
+
+
+def inherit_currency(mentions: list[Candidate], view: TextView) -> None:
+    last: Candidate | None = None
+    for c in mentions:
+        if c.type != "money":
+            continue
+        if c.fields.get("currency") is None:
+            paragraph_break = last is not None and "\n" in view.norm[last.end:c.start]
+            if last is not None and c.start - last.end <= CURRENCY_REACH and not paragraph_break:
+                c.fields["currency"] = last.fields["currency"]
+                c.extra["currency_from"] = f"{last.start}:{last.end}"
+            else:
+                c.type = "quantity"
+                c.fields = {"value": c.fields["amount"], "unit": ""}
+                continue
+        last = c
+
+
+def link_dates(mentions: list[Candidate], view: TextView, lex: LanguageLexicon) -> None:
+    """``issued`` and ``issuing_body`` for the codes the text dates or attributes."""
+    gap_re = lex.compiled_variable("issued_gap")
+    body_re = lex.compiled_variable("issuing_body_after")
+    for i, c in enumerate(mentions):
+        if c.type != "doc_ref":
+            continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if gap_re is not None and nxt is not None and nxt.type == "date" and nxt.start - c.end <= 40:
+            if gap_re.fullmatch(view.fold, c.end, nxt.start) and "-" in nxt.fields["value"]:
+                c.fields["issued"] = nxt.fields["value"]
+        if body_re is not None:
+            m = body_re.match(view.fold, c.end, min(len(view.fold), c.end + 80))
+            if m:
+                c.fields["issuing_body"] = view.norm[m.start("body"):m.end("body")]
+
+
+def resolve(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> list[Candidate]:
+    chosen = choose(cands)
+    link_short_refs(chosen)
+    inherit_currency(chosen, view)
+    link_dates(chosen, view, lex)
+    return chosen
