@@ -182,6 +182,8 @@ def build_period(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
         y1 = y2
     if mo1 is None and d1 is not None:
         mo1 = mo2
+    if mo2 is None and d2 is not None:  # "August 1-15, 2013"
+        mo2 = mo1
     start = edtf(y1, mo1, d1)
     if _group(m, "open") is not None:
         return [ctx.candidate("period", s, e, {"value": f"{start}/.."})]
@@ -297,8 +299,7 @@ def build_quantity(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     """A count or measure: num (digits or a number word), scale?, unit?.
     With num1 and num2: two counts (a range ``6-12 science`` or an achieved/target
     pair ``8.793/6.500 đảng viên``), the first with unit "" unless it has its own."""
-    opts = ctx.record.options
-    if opts.get("skip_list_numbers") and _is_list_number(m, ctx):
+    if ctx.record.options.skip_list_numbers and _is_list_number(m, ctx):
         raise Rejected("a list number")
     s, e = _span(m)
     if _group(m, "num1") is not None:
@@ -332,7 +333,7 @@ def build_fraction(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     if n2 == 0:
         raise Rejected("denominator 0")
     if n1 > n2:
-        if ctx.record.options.get("pair_when_greater", True):
+        if ctx.record.options.pair_when_greater:
             end1 = m.end("num1")
             return [
                 ctx.candidate("quantity", m.start("num1"), end1, {"value": as_number(n1), "unit": ""}),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .builders import BUILDERS, BuildContext
 from .candidates import Candidate, Rejected
-from .patterns import REGEX_TIMEOUT, compiled_patterns, lexicon
+from .patterns import REGEX_TIMEOUT, CompiledPattern, LanguageLexicon, compiled_patterns, lexicon
 from .tables import table_candidates
 from .textview import TextView
 
@@ -31,6 +31,7 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
             raise PatternTimeout(f"pattern {cp.id} ({cp.source}) exceeded {REGEX_TIMEOUT}s") from e
         for m in matches:
             try:
+                _check_context(cp, m, view, lex)
                 out.extend(build(m, ctx))
             except Rejected as r:
                 out.append(Candidate(cp.record.type, m.start(), m.end(), {}, cp.id, cp.record.priority,
@@ -40,7 +41,18 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
     return out
 
 
-def _block_zones(cands: list[Candidate], view: TextView, lex) -> None:
+def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon) -> None:
+    """The conditions of a pattern's options that its regex cannot state."""
+    if cp.not_after is not None and cp.not_after.search(view.norm, max(0, m.start() - 80), m.start()):
+        raise Rejected("excluded by the text before it (options.not_after)")
+    if cp.not_before is not None and cp.not_before.match(view.norm, m.end()):
+        raise Rejected("excluded by the text after it (options.not_before)")
+    for group, table in cp.record.options.exact.items():
+        if m.group(group) is not None and not lex.spelled(table, view.norm[m.start(group):m.end(group)]):
+            raise Rejected(f"{view.norm[m.start(group):m.end(group)]!r} is not spelled as an entry of {table}")
+
+
+def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> None:
     """Drop candidates inside URLs, e-mail addresses and clock times."""
     zone_re = lex.compiled_variable("no_mention_zone")
     if zone_re is None:

@@ -36,7 +36,8 @@ def cases() -> Iterator[Case]:
                 yield Case(f"{rec.id}#{n}", str(path), rec, ex.lang or default_lang, ex.text, tuple(ex.expect))
             for ce in rec.counter_examples:
                 n += 1
-                yield Case(f"{rec.id}#{n}", str(path), rec, default_lang, ce, ())
+                text, lang = (ce, None) if isinstance(ce, str) else (ce.text, ce.lang)
+                yield Case(f"{rec.id}#{n}", str(path), rec, lang or default_lang, text, ())
 
 
 def _same(expected, actual) -> bool:

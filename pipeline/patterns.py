@@ -18,6 +18,7 @@ compile fails with the file and the record named.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,6 +53,21 @@ class Example(_Strict):
     expect: list[ExpectedMention] = Field(min_length=1)
 
 
+class CounterExample(_Strict):
+    text: str
+    lang: str | None = None
+
+
+class PatternOptions(_Strict):
+    """Conditions a match must meet beyond its regex."""
+    skip_list_numbers: bool = Field(False, description="Reject a number that labels a list item (1. / 2) at a line start).")
+    pair_when_greater: bool = Field(True, description="Fraction X/Y with X > Y: two counts (achieved/target) instead of a rejection.")
+    not_after: str | None = Field(None, description="Regex (norm view, case-sensitive) that must not end right before the match.")
+    not_before: str | None = Field(None, description="Regex (norm view, case-sensitive) that must not start right after the match.")
+    exact: dict[str, str] = Field(default_factory=dict,
+                                  description="group -> lexicon table or list whose entry the group must spell exactly, diacritics included.")
+
+
 class PatternRecord(_Strict):
     id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_.-]+$")
     type: Literal["doc_ref", "date", "period", "money", "percent", "quantity", "fraction", "rank"]
@@ -59,9 +75,9 @@ class PatternRecord(_Strict):
     regex: str
     priority: int = Field(ge=0, le=1000)
     description: str = ""
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: PatternOptions = Field(default_factory=PatternOptions)
     examples: list[Example] = Field(min_length=1)
-    counter_examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str | CounterExample] = Field(default_factory=list)
 
 
 class PatternFile(_Strict):
@@ -92,16 +108,19 @@ class Lexicon(_Strict):
 class CompiledPattern:
     """A pattern record ready to run: compiled regex plus its record."""
 
-    __slots__ = ("record", "regex", "view", "lang", "source", "expanded")
+    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before")
 
     def __init__(self, record: PatternRecord, compiled: regex.Pattern, view: str, lang: str,
-                 source: str, expanded: str):
+                 source: str, expanded: str, not_after: regex.Pattern | None = None,
+                 not_before: regex.Pattern | None = None):
         self.record = record
         self.regex = compiled
         self.view = view
         self.lang = lang
         self.source = source
         self.expanded = expanded
+        self.not_after = not_after
+        self.not_before = not_before
 
     @property
     def id(self) -> str:
@@ -123,6 +142,7 @@ class LanguageLexicon:
         # Folded keys, so a builder can look up what a fold-view pattern matched.
         self._folded = {name: {_norm_key(k): v for k, v in t.items()} for name, t in self.tables.items()}
         self._folded_lists = {name: {_norm_key(k) for k in t} for name, t in self.lists.items()}
+        self._exact: dict[str, set[str]] = {}
 
     @functools.cache
     def compiled_variable(self, name: str) -> regex.Pattern | None:
@@ -130,6 +150,14 @@ class LanguageLexicon:
         if name not in self.variables:
             return None
         return regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
+
+    def spelled(self, table: str, word: str) -> bool:
+        """Whether ``word`` is an entry of ``table`` (a table or list) with its exact letters, case aside."""
+        exact = self._exact.get(table)
+        if exact is None:
+            keys = list(self.tables.get(table, {})) + list(self.lists.get(table, []))
+            exact = self._exact[table] = {" ".join(unicodedata.normalize("NFC", str(k)).lower().split()) for k in keys}
+        return " ".join(word.lower().split()) in exact
 
     def lookup(self, table: str, key: str, default: Any = None) -> Any:
         return self._folded.get(table, {}).get(_norm_key(key), default)
@@ -243,9 +271,17 @@ def compiled_patterns(lang: str, root: Path = PATTERNS_DIR) -> tuple[CompiledPat
                 raise PatternFileError(f"{where}: id already used in {seen[rec.id]}")
             seen[rec.id] = rel
             expanded = lex.expand(rec.regex, pf.view, where)
+            opts = rec.options
             try:
                 compiled = regex.compile(expanded)
+                not_after = regex.compile("(?:" + lex.expand(opts.not_after, "norm", where) + r")\Z") if opts.not_after else None
+                not_before = regex.compile(lex.expand(opts.not_before, "norm", where)) if opts.not_before else None
             except regex.error as e:
                 raise PatternFileError(f"{where}: regex does not compile: {e}") from e
-            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded))
+            for group, table in opts.exact.items():
+                if table not in lex.tables and table not in lex.lists:
+                    raise PatternFileError(f"{where}: options.exact names unknown table {table!r}")
+                if group not in compiled.groupindex:
+                    raise PatternFileError(f"{where}: options.exact names unknown group {group!r}")
+            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded, not_after, not_before))
     return tuple(out)
