@@ -41,7 +41,7 @@ def _to_mention(c: Candidate, view: TextView, lang: str) -> dict[str, Any]:
     if c.type == "doc_ref":
         common = lexicon(lang)
         if data.get("kind"):
-            data["kind_label"] = common.lookup("kind_label", data["kind"])
+            data["kind_label"] = common.lookup("kind_code", data["kind"])
         if data.get("issuer"):
             data["issuer_label"] = common.lookup("issuer_label", data["issuer"])
     return data

@@ -57,7 +57,10 @@ def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -
     zone_re = lex.compiled_variable("no_mention_zone")
     if zone_re is None:
         return
-    zones = [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+    try:
+        zones = [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+    except TimeoutError as e:
+        raise PatternTimeout(f"no_mention_zone exceeded {REGEX_TIMEOUT}s") from e
     if not zones:
         return
     for c in cands:

@@ -9,9 +9,12 @@ comma not followed by exactly three digits in English.
 """
 from __future__ import annotations
 
+import math
+
 import regex
 
 CONVENTIONS = ("space-dot", "comma")
+MAX_VALUE = 1e18  # beyond any amount, count or score a report gives
 
 _SPACES = regex.compile(r"[ \u00a0\u202f\u2009]")
 
@@ -44,9 +47,12 @@ def parse_number(s: str, convention: str) -> float:
         elif regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
             raw = raw.replace(".", "")
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as e:
         raise NumberFormatError(f"not a number ({convention}): {s!r}") from e
+    if not math.isfinite(value) or value >= MAX_VALUE:
+        raise NumberFormatError(f"too large to be a figure: {s[:20]!r}...")
+    return value
 
 
 def as_number(x: float) -> int | float:

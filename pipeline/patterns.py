@@ -18,6 +18,7 @@ compile fails with the file and the record named.
 from __future__ import annotations
 
 import functools
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .textview import fold
 
-PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
+# The checkout's patterns/ folder, or another one named by VNEXTRACT_PATTERNS.
+PATTERNS_DIR = Path(os.environ.get("VNEXTRACT_PATTERNS") or Path(__file__).resolve().parent.parent / "patterns")
 REGEX_TIMEOUT = 1.0  # seconds, per pattern and document
 _VAR = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
 

@@ -78,11 +78,13 @@ def link_dates(mentions: list[Candidate], view: TextView, lex: LanguageLexicon) 
         if c.type != "doc_ref":
             continue
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        after = c.end  # where a naming of the body may start: after the code, or after its date
         if gap_re is not None and nxt is not None and nxt.type == "date" and nxt.start - c.end <= 40:
             if gap_re.fullmatch(view.fold, c.end, nxt.start) and "-" in nxt.fields["value"]:
                 c.fields["issued"] = nxt.fields["value"]
+                after = nxt.end
         if body_re is not None:
-            m = body_re.match(view.fold, c.end, min(len(view.fold), c.end + 80))
+            m = body_re.match(view.fold, after, min(len(view.fold), after + 80))
             if m:
                 c.fields["issuing_body"] = view.norm[m.start("body"):m.end("body")]
 

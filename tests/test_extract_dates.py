@@ -1,0 +1,36 @@
+import pytest
+
+from pipeline import analyse, extract
+
+
+def dates(text, lang):
+    return [(m.type, m.text, m.value) for m in extract(text, lang) if m.type in ("date", "period")]
+
+
+def test_no_invented_day_or_year():
+    assert dates("Le 6 octobre, conférence", "fr") == [("date", "6 octobre", "XXXX-10-06")]
+    assert dates("en juin 2013", "fr") == [("date", "juin 2013", "2013-06")]
+
+
+def test_impossible_date_is_rejected_and_recorded():
+    a = analyse("le 31/02/2021 à Hanoi", "fr")
+    assert [m for m in a.mentions if m.type == "date" and m.text == "31/02/2021"] == []
+    assert any(c.status == "rejected" and "does not exist" in c.reason for c in a.candidates)
+
+
+@pytest.mark.parametrize("text, lang", [("aujourd'hui", "fr"), ("l'an dernier", "fr"), ("hiện nay", "vi"),
+                                        ("this year", "en")])
+def test_relative_times_alone_yield_nothing(text, lang):
+    assert extract(text, lang) == []
+
+
+def test_relative_start_makes_no_period():
+    assert dates("từ nay đến năm 2030", "vi") == [("date", "năm 2030", "2030")]
+
+
+def test_open_period():
+    assert dates("(de 2017 à aujourd'hui, plus de", "fr") == [("period", "2017 à aujourd'hui", "2017/..")]
+
+
+def test_vietnamese_line_break_inside_date():
+    assert dates("ngày 16\ntháng 7 năm 2021", "vi") == [("date", "ngày 16\ntháng 7 năm 2021", "2021-07-16")]
