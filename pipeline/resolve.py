@@ -20,6 +20,7 @@ from .patterns import LanguageLexicon
 from .textview import TextView
 
 CURRENCY_REACH = 400  # characters back to look for the currency of a bare amount
+ISSUED_REACH = 120  # characters between a code and the date that issues it
 
 
 def choose(cands: list[Candidate]) -> list[Candidate]:
@@ -78,15 +79,17 @@ def link_dates(mentions: list[Candidate], view: TextView, lex: LanguageLexicon) 
         if c.type != "doc_ref":
             continue
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        after = c.end  # where a naming of the body may start: after the code, or after its date
-        if gap_re is not None and nxt is not None and nxt.type == "date" and nxt.start - c.end <= 40:
+        starts = [c.end]  # where the issuing body may be named: right after the code, or after its date
+        if gap_re is not None and nxt is not None and nxt.type == "date" and nxt.start - c.end <= ISSUED_REACH:
             if gap_re.fullmatch(view.fold, c.end, nxt.start) and "-" in nxt.fields["value"]:
                 c.fields["issued"] = nxt.fields["value"]
-                after = nxt.end
+                starts.append(nxt.end)
         if body_re is not None:
-            m = body_re.match(view.fold, after, min(len(view.fold), after + 80))
-            if m:
-                c.fields["issuing_body"] = view.norm[m.start("body"):m.end("body")]
+            for at in starts:
+                m = body_re.match(view.fold, at, min(len(view.fold), at + 80))
+                if m:
+                    c.fields["issuing_body"] = view.norm[m.start("body"):m.end("body")]
+                    break
 
 
 def resolve(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> list[Candidate]:
