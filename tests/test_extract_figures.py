@@ -41,3 +41,22 @@ def test_table_rank_column():
     ms = extract(text, "vi")
     assert [(m.type, m.text) for m in ms] == [("quantity", "66.87"), ("rank", "1"), ("quantity", "64.67"), ("rank", "3")]
     assert ms[0].value == 66.87
+
+
+def test_fraction_check_against_stated_share():
+    (f,) = [m for m in extract("accordés à 660/694 établissements religieux (atteignant un taux de 95,1%).", "fr")
+            if m.type == "fraction"]
+    assert f.check is not None and f.check.computed == 95.1 and f.check.agrees
+    (f,) = [m for m in extract("soit 50/100 communes (un taux de 60%).", "fr") if m.type == "fraction"]
+    assert f.check.agrees is False
+    (f,) = [m for m in extract("soit 50/100 communes. Ailleurs 60%.", "fr") if m.type == "fraction"]
+    assert f.check is None
+
+
+def test_qualifiers():
+    ms = {m.text: m for m in extract("more than 3 percent; nearly 40 communes; 12 communes", "en")}
+    assert ms["3 percent"].qualifier == "more than"
+    assert ms["40 communes"].qualifier == "nearly"
+    assert ms["12 communes"].qualifier is None
+    (m,) = extract("hơn 8.000 hộ gia đình", "vi")
+    assert m.qualifier == "hơn" and m.value == 8000
