@@ -1,7 +1,7 @@
 """Choose a document's language: a path folder named after a language
 (``corpus/vi/…``), else the language whose stopwords (``stopwords`` in its
-lexicon) are most frequent in the text. Vietnamese is also recognised by
-its stacked diacritics."""
+lexicon) are most frequent in the text, helped by letters only its script
+uses (``script_letters`` in its lexicon, e.g. Vietnamese ạ, ễ, ư)."""
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -12,7 +12,6 @@ from .patterns import languages, lexicon
 from .textview import fold
 
 _WORD = regex.compile(r"\p{L}+")
-_VI_MARKS = regex.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", regex.IGNORECASE)
 
 
 def lang_from_path(source: str) -> str | None:
@@ -30,8 +29,9 @@ def detect_lang(text: str) -> str:
     for lang in languages():
         lex = lexicon(lang)
         scores[lang] = sum(1 for w in words if lex.in_list("stopwords", w))
-    if "vi" in scores:
-        scores["vi"] += len(_VI_MARKS.findall(sample)) // 4
+        letters = lex.variables.get("script_letters")
+        if letters:
+            scores[lang] += len(regex.findall(letters, sample, flags=regex.IGNORECASE)) // 4
     return max(sorted(scores), key=lambda k: scores[k])
 
 
