@@ -143,6 +143,16 @@ def build_date(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     return [ctx.candidate("date", s, e, {"value": edtf(year, month, day)})]
 
 
+@builder("day_month")
+def build_day_month(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
+    """A bare d/m pair (Sáng 21/3 without its lead word, or (21/3)) is a date only
+    when the day exceeds the month: otherwise it reads as a fraction."""
+    day, month = _day(_group(m, "day")), _month(ctx, _group(m, "month"))
+    if day is None or month is None or day <= month:
+        raise Rejected("d/m with the day not above the month reads as a fraction")
+    return build_date(m, ctx)
+
+
 def _quarter_months(ctx: BuildContext, m: regex.Match) -> tuple[int, int] | None:
     q = _group(m, "quarter")
     if q:

@@ -94,6 +94,9 @@ class Lexicon(_Strict):
     lang: str
     description: str = ""
     number_convention: Literal["space-dot", "comma"] | None = None
+    # A bare scaled amount with no currency in its passage is money in this currency
+    # (Vietnamese "1,2 tỷ" is đồng); without it, such an amount is a count.
+    bare_amount_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lists: dict[str, list[str]] = Field(default_factory=dict)
     variables: dict[str, str] = Field(default_factory=dict)
@@ -138,6 +141,7 @@ class LanguageLexicon:
     def __init__(self, lang: str, common: Lexicon, own: Lexicon):
         self.lang = lang
         self.number_convention = own.number_convention or common.number_convention or "space-dot"
+        self.bare_amount_currency = own.bare_amount_currency
         self.tables: dict[str, dict[str, Any]] = {**common.tables, **own.tables}
         self.lists: dict[str, list[str]] = {**common.lists, **own.lists}
         self.variables: dict[str, str] = {**common.variables, **own.variables}

@@ -60,7 +60,7 @@ def link_short_refs(mentions: list[Candidate]) -> None:
                 c.fields.update(canonical=target["canonical"], issuer=target["issuer"], year=target["year"])
 
 
-def inherit_currency(mentions: list[Candidate], view: TextView) -> None:
+def inherit_currency(mentions: list[Candidate], view: TextView, default: str | None = None) -> None:
     last: Candidate | None = None
     for c in mentions:
         if c.type != "money":
@@ -70,6 +70,8 @@ def inherit_currency(mentions: list[Candidate], view: TextView) -> None:
             if last is not None and c.start - last.end <= CURRENCY_REACH and not paragraph_break:
                 c.fields["currency"] = last.fields["currency"]
                 c.extra["currency_from"] = f"{last.start}:{last.end}"
+            elif default is not None:
+                c.fields["currency"] = default
             else:
                 c.type = "quantity"
                 c.fields = {"value": c.fields["amount"], "unit": ""}
@@ -134,7 +136,7 @@ def check_fractions(mentions: list[Candidate], view: TextView) -> None:
 def resolve(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> list[Candidate]:
     chosen = choose(cands)
     link_short_refs(chosen)
-    inherit_currency(chosen, view)
+    inherit_currency(chosen, view, lex.bare_amount_currency)
     link_dates(chosen, view, lex)
     annotate_qualifiers(chosen, view, lex)
     check_fractions(chosen, view)
