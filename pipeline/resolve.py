@@ -48,6 +48,42 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
+DATE_RANGE_PATTERN = "period.date-range"
+
+
+def _parts(value: str) -> list[str]:
+    return value.split("-")
+
+
+def join_date_ranges(mentions: list[Candidate], view: TextView, lex: LanguageLexicon) -> list[Candidate]:
+    """Two dates joined by a range word (``period_link`` in the lexicon) make one period:
+    ``15 octobre 1930 - 15 octobre 2024``, ``November 1 to December 15, 2024``
+    (the start takes the year, or year and month, that only the end states)."""
+    link = lex.compiled_variable("period_link")
+    if link is None:
+        return mentions
+    out: list[Candidate] = []
+    i = 0
+    while i < len(mentions):
+        a = mentions[i]
+        b = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (b is not None and a.type == "date" and b.type == "date"
+                and link.fullmatch(view.fold, a.end, b.start)):
+            start, end = _parts(a.fields["value"]), _parts(b.fields["value"])
+            if len(start) == len(end) and start[0] == "XXXX" and end[0] != "XXXX":
+                start[0] = end[0]
+            if start[0] != "XXXX" and end[0] != "XXXX" and "-".join(start) < "-".join(end):
+                out.append(Candidate("period", a.start, b.end, {"value": f"{'-'.join(start)}/{'-'.join(end)}"},
+                                     DATE_RANGE_PATTERN, max(a.priority, b.priority)))
+                a.status = b.status = "overlap"
+                a.reason = b.reason = f"joined into {DATE_RANGE_PATTERN} {a.start}:{b.end}"
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def link_short_refs(mentions: list[Candidate]) -> None:
     full = {}
     for c in mentions:
@@ -134,7 +170,8 @@ def check_fractions(mentions: list[Candidate], view: TextView) -> None:
 
 
 def resolve(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> list[Candidate]:
-    chosen = choose(cands)
+    chosen = join_date_ranges(choose(cands), view, lex)
+    cands.extend(c for c in chosen if c.pattern == DATE_RANGE_PATTERN)
     link_short_refs(chosen)
     inherit_currency(chosen, view, lex.bare_amount_currency)
     link_dates(chosen, view, lex)

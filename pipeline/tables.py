@@ -1,6 +1,8 @@
 """Tables written as ``a | b | c`` lines: a cell takes its meaning from its
-column heading. A bare integer under a rank heading (``Thứ hạng``, ``Rank``,
-``Classement``; the PCI tables of vi-001) is a rank; the other cells are
+column heading. A bare integer under a rank heading (``rank_heading`` in the
+lexicon: ``Thứ hạng``, ``Rank``, ``Classement``; the PCI tables of vi-001)
+is a rank; a bare number under a heading that names a percentage (``%``, or
+``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent. Other cells are
 left to the ordinary patterns.
 """
 from __future__ import annotations
@@ -8,12 +10,12 @@ from __future__ import annotations
 import regex
 
 from .candidates import Candidate
+from .numbers import NumberFormatError, as_number, parse_number
 from .patterns import LanguageLexicon
 from .textview import TextView
 
-_CELL_INT = regex.compile(r"\s*(\d{1,4})\s*")
-TABLE_RANK_PATTERN = "rank.table-column"
-TABLE_RANK_PRIORITY = 80
+_CELL_NUMBER = regex.compile(r"\s*(\d[\d.,]*)\s*")
+TABLE_PRIORITY = {"rank": 80, "percent": 86}
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:
@@ -26,25 +28,53 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
+def _role(heading: str, lex: LanguageLexicon) -> str | None:
+    h = heading.strip()
+    if not h:
+        return None
+    if lex.in_list("rank_heading", h):
+        return "rank"
+    if "%" in h or lex.in_list("percent_heading", h):
+        return "percent"
+    return None
+
+
+def _cell_candidate(role: str, cell: str, at: int, lex: LanguageLexicon) -> Candidate | None:
+    m = _CELL_NUMBER.fullmatch(cell)
+    if not m:
+        return None
+    s, e = at + m.start(1), at + m.end(1)
+    if role == "rank":
+        if not m.group(1).isdigit() or int(m.group(1)) < 1:
+            return None
+        fields = {"rank": int(m.group(1)), "out_of": None}
+    else:
+        try:
+            fields = {"value": as_number(parse_number(m.group(1), lex.number_convention))}
+        except NumberFormatError:
+            return None
+    return Candidate(role, s, e, fields, f"{role}.table-column", TABLE_PRIORITY[role])
+
+
 def table_candidates(view: TextView, lex: LanguageLexicon) -> list[Candidate]:
     out: list[Candidate] = []
-    rank_col: int | None = None
+    roles: dict[int, str] = {}
     offset = 0
     for line in view.fold.splitlines(keepends=True):
         stripped = line.strip()
         if "|" not in stripped:
-            rank_col = None
+            roles = {}
         else:
             cells = _cells(line.rstrip("\r\n"), offset)
-            heads = [lex.in_list("rank_heading", c.strip()) for c, _ in cells]
-            if any(heads) and not any(ch.isdigit() for ch in stripped):
-                rank_col = heads.index(True)
-            elif rank_col is not None and rank_col < len(cells):
-                cell, at = cells[rank_col]
-                m = _CELL_INT.fullmatch(cell)
-                if m and int(m.group(1)) >= 1:
-                    s, e = at + m.start(1), at + m.end(1)
-                    out.append(Candidate("rank", s, e, {"rank": int(m.group(1)), "out_of": None},
-                                         TABLE_RANK_PATTERN, TABLE_RANK_PRIORITY))
+            if not any(_CELL_NUMBER.fullmatch(c) for c, _ in cells):  # a heading row
+                found = {i: r for i, (c, _) in enumerate(cells) if (r := _role(c, lex))}
+                if found:
+                    roles = found
+            else:
+                for i, role in roles.items():
+                    if i < len(cells):
+                        cand = _cell_candidate(role, *cells[i], lex)
+                        if cand is not None:
+                            out.append(cand)
         offset += len(line)
     return out

@@ -34,3 +34,17 @@ def test_open_period():
 
 def test_vietnamese_line_break_inside_date():
     assert dates("ngày 16\ntháng 7 năm 2021", "vi") == [("date", "ngày 16\ntháng 7 năm 2021", "2021-07-16")]
+
+
+@pytest.mark.parametrize("text, lang, span, value", [
+    ("du 15 octobre 1930 - 15 octobre 2024, le Parti", "fr", "15 octobre 1930 - 15 octobre 2024", "1930-10-15/2024-10-15"),
+    ("the survey ran from November 1 to December 15, 2024.", "en", "November 1 to December 15, 2024",
+     "2024-11-01/2024-12-15"),
+    ("Kỷ niệm 50 năm (30/4/1975 - 30/4/2025)", "vi", "30/4/1975 - 30/4/2025", "1975-04-30/2025-04-30"),
+])
+def test_two_dates_joined_by_a_range_word_make_a_period(text, lang, span, value):
+    assert ("period", span, value) in dates(text, lang)
+
+
+def test_dates_in_the_wrong_order_stay_two_dates():
+    assert [t for t, _, _ in dates("le 15 octobre 2024 - 15 octobre 1930", "fr")] == ["date", "date"]
