@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.numbers import NumberFormatError, format_number, parse_number
@@ -43,3 +43,17 @@ def test_decimals_round_trip(whole, cents, convention):
     value = whole + cents / 100
     text = format_number(value, convention, 2)
     assert parse_number(text, convention) == pytest.approx(value, rel=1e-12)
+
+
+@settings(deadline=None)  # the first example compiles the patterns
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99),
+       st.sampled_from(["fr", "en", "vi"]))
+def test_percentages_written_in_each_language_read_back_through_the_extractor(whole, cents, lang):
+    from pipeline import extract
+    from pipeline.patterns import lexicon
+
+    convention = lexicon(lang).number_convention
+    value = whole + cents / 100
+    text = f"soit {format_number(value, convention, 2)} %"
+    (m,) = extract(text, lang)
+    assert m.type == "percent" and m.value == pytest.approx(value, rel=1e-12)
