@@ -98,7 +98,8 @@ def to_text(data: bytes, source: str) -> tuple[str, str]:
 # -- plain text ---------------------------------------------------------------------------------
 
 def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
-    """Decode text bytes: BOM, else UTF-16 without BOM, else UTF-8, else ``declared``, else a legacy encoding."""
+    """Decode text bytes: BOM, else UTF-16 without BOM, else UTF-8, else the charset an HTML page
+    ``declared``, else a legacy encoding (unless the bytes hold valid UTF-8 too: a damaged file)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _strict(data, codec, source), codec
@@ -114,14 +115,14 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
-    where = f"invalid UTF-8 at byte {utf8_error.start}: {utf8_error.reason}"
-    if _UTF8_MULTIBYTE.search(data):
-        raise ReadError("decode_error", f"{source}: {where}, while other bytes are valid UTF-8 "
-                                        "(a damaged file, or mixed encodings)") from utf8_error
     if declared:
         decoded = _decode_declared(data, declared)
         if decoded is not None:
             return decoded
+    where = f"invalid UTF-8 at byte {utf8_error.start}: {utf8_error.reason}"
+    if _UTF8_MULTIBYTE.search(data):
+        raise ReadError("decode_error", f"{source}: {where}, while other bytes are valid UTF-8 "
+                                        "(a damaged file, or mixed encodings)") from utf8_error
     from charset_normalizer import from_bytes
     best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if best is None:
@@ -166,47 +167,52 @@ def _decode_declared(data: bytes, declared: str) -> tuple[str, str] | None:
 
 # -- HTML ---------------------------------------------------------------------------------------
 
-_DROPPED_TAGS = ["head", "script", "style", "noscript", "template", "nav", "header", "footer",
-                 "iframe", "object", "embed", "svg", "canvas"]
-_BLOCK_TAGS = ["address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+_DROPPED_TAGS = {"head", "script", "style", "noscript", "template", "nav", "header", "footer",
+                 "iframe", "object", "embed", "svg", "canvas"}
+_BLOCK_TAGS = {"address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
                "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5",
-               "h6", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "ul"]
+               "h6", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tr", "ul"}
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space; a no-break space stays
 
 
 def html_text(markup: str) -> str:
     """The visible text of an HTML page: one line per block, table cells joined with `` | ``."""
-    from bs4 import BeautifulSoup, NavigableString
-
-    class Break(NavigableString):
-        """A line break inserted at the edges of a block."""
-
-    class CellSeparator(NavigableString):
-        """`` | `` before every table cell but a row's first."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
 
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in [*soup.find_all(_DROPPED_TAGS), *soup.find_all(hidden=True)]:
-        if not tag.decomposed:  # may sit inside one already dropped
-            tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert(0, Break("\n"))
-        tag.append(Break("\n"))
-    for tag in soup.find_all("br"):
-        tag.insert_before(Break("\n"))
-    for tag in soup.find_all(["td", "th"]):
-        if tag.find_previous_sibling(["td", "th"]) is not None:
-            tag.insert(0, CellSeparator(" | "))
-    has_pre = soup.find("pre") is not None
     pieces: list[str] = []
-    for node in soup.descendants:
-        kind = type(node)
-        if kind is Break or kind is CellSeparator:
-            pieces.append(str(node))
-        elif kind is NavigableString:  # not a comment, doctype, CDATA or processing instruction
-            if has_pre and node.find_parent("pre") is not None:
-                pieces.append(str(node))
-            else:
-                pieces.append(_HTML_SPACE.sub(" ", node))
+    cells: list[int] = []  # cells seen in each open table row
+    pre = 0  # open <pre> elements
+    # One walk with an explicit stack: deep nesting neither recurses nor costs more than once per node.
+    children, closing = [iter(soup.contents)], [None]
+    while children:
+        node = next(children[-1], None)
+        if node is None:
+            children.pop()
+            tag = closing.pop()
+            if tag is None:
+                continue
+            if tag.name in _BLOCK_TAGS:
+                pieces.append("\n")
+            if tag.name == "tr":
+                cells.pop()
+            pre -= tag.name == "pre"
+        elif isinstance(node, Tag):
+            if node.name in _DROPPED_TAGS or node.has_attr("hidden"):
+                continue
+            if node.name in _BLOCK_TAGS or node.name == "br":
+                pieces.append("\n")
+            elif node.name in ("td", "th") and cells:
+                if cells[-1]:
+                    pieces.append(" | ")
+                cells[-1] += 1
+            if node.name == "tr":
+                cells.append(0)
+            pre += node.name == "pre"
+            children.append(iter(node.contents))
+            closing.append(node)
+        elif type(node) is NavigableString:  # not a comment, doctype, CDATA or processing instruction
+            pieces.append(str(node) if pre else _HTML_SPACE.sub(" ", node))
     lines = (_HTML_SPACE.sub(" ", line).strip(" ") for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line.strip())
 
@@ -272,6 +278,7 @@ def pdf_text(data: bytes, source: str) -> str:
     except (PyPdfError, ValueError, KeyError, IndexError, TypeError, zlib.error, RecursionError) as e:
         raise ReadError("unreadable", f"{source}: not a readable PDF ({type(e).__name__}: {e})") from e
     if not any(p.strip() for p in pages):
-        raise ReadError("unsupported_format", f"{source}: PDF without a text layer ({len(pages)} pages of "
-                                              "images or blank): it needs OCR first")
+        pages_ = f"{len(pages)} page" + ("s" if len(pages) != 1 else "")
+        raise ReadError("unsupported_format", f"{source}: PDF without a text layer ({pages_} of images "
+                                              "or blank): it needs OCR first")
     return "\n\f\n".join(pages)
