@@ -18,11 +18,11 @@ import stat
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .document import analyse, references
 from .formats import DEFAULT_INCLUDE
@@ -224,9 +224,13 @@ def _resume(partial: Path, inputs: list[Input], max_bytes: int, summary: Summary
             lines.append((raw, (rec.get("source"), rec.get("sha256")), bool(rec.get("error"))))
     available = Counter(key for _, key, _ in lines)
     failed_keys = {key for _, key, failed in lines if failed}
+    done_sources = {source for source, _ in available}
     taken: Counter = Counter()
     left = []
     for inp in inputs:
+        if inp.source not in done_sources:  # no need to hash a file the earlier run did not reach
+            left.append(inp)
+            continue
         key = (inp.source, _current_sha(inp, max_bytes))
         if taken[key] < available[key]:
             taken[key] += 1

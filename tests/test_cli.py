@@ -25,7 +25,7 @@ def folder(tmp_path):
     (d / "b_empty.txt").write_bytes(b"")
     (d / "c_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     # Valid UTF-8 ("août") around invalid bytes: a damaged UTF-8 file, not a legacy 8-bit one.
-    (d / "d_bad_utf8.txt").write_bytes("Le 3 juin 2013, en août ".encode() + b"\xff\xfe\xfa" + " fin".encode())
+    (d / "d_bad_utf8.txt").write_bytes("Le 3 juin 2013, en août ".encode() + b"\xff\xfe\xfa" + b" fin")
     (d / "e.txt").write_text("En 2022, 2,36 %.", encoding="utf-8")
     return tmp_path / "in"
 

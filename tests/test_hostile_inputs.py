@@ -68,7 +68,7 @@ CASES: dict[str, tuple[bytes, dict]] = {
     "fr/03 bom only.txt": (codecs.BOM_UTF8, {"code": "empty", "says": "no text"}),
     "misc/04 garbage.txt": (random.Random(7).randbytes(4096), {"code": "unsupported_format", "says": "looks binary"}),
     "misc/05 image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), {"code": "unsupported_format", "says": "a PNG image"}),
-    "fr/06 bad utf8.txt": (FR.encode() + b"\xff\xfe" + " suite".encode(),
+    "fr/06 bad utf8.txt": (FR.encode() + b"\xff\xfe" + b" suite",
                            {"code": "decode_error", "says": f"invalid UTF-8 at byte {len(FR.encode())}"}),
     "fr/07 utf16le bom.txt": (codecs.BOM_UTF16_LE + FR.encode("utf-16-le"), {"encoding": "utf-16", "found": FR_FOUND, "text": FR}),
     "fr/08 utf16be bom.txt": (codecs.BOM_UTF16_BE + FR.encode("utf-16-be"), {"encoding": "utf-16", "found": FR_FOUND, "text": FR}),
@@ -183,7 +183,10 @@ def test_script_style_comments_and_page_furniture_are_not_extracted(hostile):
 
 def test_legacy_and_unicode_forms_give_the_same_values(hostile):
     records = hostile[2]
-    values = lambda rec: [(m["type"], m.get("value"), m.get("canonical"), m.get("numerator")) for m in rec["mentions"]]
+
+    def values(rec):
+        return [(m["type"], m.get("value"), m.get("canonical"), m.get("numerator")) for m in rec["mentions"]]
+
     assert values(records["vi/13 windows-1258.txt"]) == values(records["vi/14 nfd crlf.txt"])
     assert values(records["fr/07 utf16le bom.txt"]) == values(records["fr/17 Nghị quyết số 25 (bản sao).txt"])
 
