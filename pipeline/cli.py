@@ -12,7 +12,17 @@ from pathlib import Path
 
 from . import __version__
 from .batch import Options, UsageError, run
+from .formats import DEFAULT_INCLUDE
 from .patterns import PatternFileError, languages
+from .read import MAX_BYTES
+
+FORMATS = """formats (told by content, then extension):
+  plain text   UTF-8 (BOM or not), UTF-16/32 with BOM, UTF-16 without BOM, cp1252, cp1258
+  HTML         visible text only (no script, style, nav, header, footer)
+  .docx        paragraphs and table rows, cells joined with " | "
+  PDF          its text layer (a PDF of images only, or encrypted, is an error record)
+
+"""
 
 EPILOG = """exit status:
   0    every document was processed
@@ -26,6 +36,22 @@ def _lang_choices() -> list[str]:
     return ["auto", *languages()]
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def byte_size(value: str) -> int:
+    """``--max-bytes``: a number of bytes, or with a K, M or G suffix (binary: 1K = 1024)."""
+    v = value.strip().upper().removesuffix("B").removesuffix("I")
+    unit = v[-1:] if v[-1:] in _UNITS else ""
+    try:
+        n = int(v[:len(v) - len(unit)]) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500000, 64M, 1G)") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 byte: {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="vnextract",
@@ -36,14 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="extract mentions from files or folders into JSON lines",
-                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ex.add_argument("paths", nargs="+", help="files, folders (walked recursively for .txt) or - for stdin")
+                        epilog=FORMATS + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("paths", nargs="+", help="files, folders (walked recursively) or - for stdin")
     ex.add_argument("-o", "--output", required=True, help="output .jsonl file, or - for stdout")
     ex.add_argument("--lang", default="auto", choices=_lang_choices(),
                     help="document language (default: from a folder named fr/en/vi, else detected)")
+    ex.add_argument("--include", action="append", metavar="GLOB",
+                    help="in folders, take files matching GLOB (repeatable; a GLOB with / matches the path "
+                         f"under the folder; case ignored; default: {' '.join(DEFAULT_INCLUDE)})")
+    ex.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                    help="in folders, skip files and sub-folders matching GLOB (repeatable)")
+    ex.add_argument("--max-bytes", type=byte_size, default=MAX_BYTES, metavar="SIZE",
+                    help="larger inputs become too_large error records (bytes, or 500K, 64M, 1G; default 256M)")
     ex.add_argument("--workers", type=int, default=1, help="parallel worker processes (output order is kept)")
-    ex.add_argument("--resume", action="store_true", help="complete an interrupted or earlier run, skipping done documents")
-    ex.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    again = ex.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="complete an interrupted or earlier run, skipping documents already done")
+    again.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     ex.add_argument("--with-text", action="store_true", help="include each document's text in its record")
     ex.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
@@ -63,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_extract(a: argparse.Namespace) -> int:
     progress = not a.quiet and sys.stderr.isatty()
     try:
-        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text), workers=a.workers,
-                      resume=a.resume, overwrite=a.overwrite, progress=progress)
+        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text, max_bytes=a.max_bytes),
+                      workers=a.workers, resume=a.resume, overwrite=a.overwrite, progress=progress,
+                      include=a.include or DEFAULT_INCLUDE, exclude=a.exclude)
     except UsageError as e:
         print(f"vnextract: error: {e}", file=sys.stderr)
         return 2
@@ -74,7 +110,7 @@ def cmd_extract(a: argparse.Namespace) -> int:
         return 130
     if not a.quiet:
         print(summary.render(), file=sys.stderr)
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.skipped_failed else 0
 
 
 def cmd_explain(a: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ def folder(tmp_path):
     (d / "a.txt").write_text("Le 20 août 2013, la Résolution n° 25-NQ/TW ; 119/119 communes.", encoding="utf-8")
     (d / "b_empty.txt").write_bytes(b"")
     (d / "c_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    (d / "d_bad_utf8.txt").write_bytes("Le 3 juin 2013 ".encode() + b"\xff\xfe\xfa" + " fin".encode())
+    # Valid UTF-8 ("août") around invalid bytes: a damaged UTF-8 file, not a legacy 8-bit one.
+    (d / "d_bad_utf8.txt").write_bytes("Le 3 juin 2013, en août ".encode() + b"\xff\xfe\xfa" + b" fin")
     (d / "e.txt").write_text("En 2022, 2,36 %.", encoding="utf-8")
     return tmp_path / "in"
 
@@ -106,3 +107,29 @@ def test_patterns_check_command():
     r = run_cli("patterns", "check")
     assert r.returncode == 0, r.stderr
     assert b"0 failed" in r.stdout
+
+
+def test_stdin_among_files_with_two_workers(folder):
+    # Worker processes have no stdin: the parent reads it once and hands the bytes over.
+    r = run_cli("extract", str(folder / "fr" / "e.txt"), "-", str(folder / "fr" / "a.txt"), "-o", "-",
+                "--lang", "fr", "--quiet", "--workers", "2", input="La résolution 25-NQ/TW".encode())
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert [rec["source"].rsplit("/", 1)[-1] for rec in recs] == ["e.txt", "-", "a.txt"]
+    assert recs[1]["mentions"][0]["canonical"] == "25-NQ/TW" and recs[1]["encoding"] == "utf-8"
+
+
+def test_max_bytes_option(folder, tmp_path):
+    from pipeline.cli import byte_size
+    assert [byte_size(v) for v in ("500", "2K", "64M", "64MiB", "1g")] == [500, 2048, 64 << 20, 64 << 20, 1 << 30]
+    r = run_cli("extract", str(folder / "fr" / "a.txt"), "-o", "-", "--max-bytes", "20", "--quiet")
+    assert r.returncode == 1
+    (rec,) = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert rec["error"]["code"] == "too_large" and "above the limit of 20 " in rec["error"]["message"]
+    r = run_cli("extract", str(folder), "-o", "-", "--max-bytes", "lots")
+    assert r.returncode == 2 and b"not a size" in r.stderr
+
+
+def test_resume_and_overwrite_exclude_each_other(folder, tmp_path):
+    r = run_cli("extract", str(folder), "-o", str(tmp_path / "o.jsonl"), "--resume", "--overwrite")
+    assert r.returncode == 2 and b"not allowed with argument" in r.stderr
