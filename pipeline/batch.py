@@ -121,7 +121,7 @@ def process_text(source: str, sha256: str, text: str, encoding: str, opts: Optio
         "schema_version": SCHEMA_VERSION,
         "mentions": [m.model_dump(mode="json") for m in analysis.mentions],
         "references": [r.model_dump(mode="json") for r in references(analysis.mentions)],
-        "rejected": len([c for c in analysis.candidates if c.status in ("rejected", "invalid")]),
+        "rejected": analysis.rejected_count,
     }
     if opts.with_text:
         rec["text"] = text

@@ -17,15 +17,31 @@ from .resolve import resolve
 from .textview import TextView, make_view
 
 
+# Long texts are analysed in pieces of about this many characters, cut at paragraph
+# (else line, else word) boundaries: memory and each regex's time budget stay bounded.
+CHUNK_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A candidate that did not become a mention, with offsets into the original text."""
+    type: str
+    start: int
+    end: int
+    pattern: str
+    status: str  # overlap / rejected / invalid / blocked
+    reason: str
+
+
 @dataclass(frozen=True)
 class Analysis:
-    view: TextView
     mentions: list[Mention]
-    candidates: list[Candidate]  # every candidate, with status kept / overlap / rejected / invalid
+    dropped: list[Dropped]
 
     @property
-    def rejected(self) -> list[Candidate]:
-        return [c for c in self.candidates if c.status != "kept"]
+    def rejected_count(self) -> int:
+        """Matches that validation refused (not those that lost an overlap)."""
+        return sum(1 for d in self.dropped if d.status in ("rejected", "invalid"))
 
 
 def _to_mention(c: Candidate, view: TextView, lang: str) -> dict[str, Any]:
@@ -47,20 +63,78 @@ def _to_mention(c: Candidate, view: TextView, lang: str) -> dict[str, Any]:
     return data
 
 
-def analyse(text: str, lang: str) -> Analysis:
-    """Run every stage on ``text`` and keep the dropped candidates with their reasons."""
-    check_lang(lang)
+def _analyse_piece(text: str, lang: str, offset: int = 0) -> Analysis:
     view = make_view(text)
     cands = find_candidates(view, lang)
     chosen = resolve(cands, view, lexicon(lang))
     mentions: list[Mention] = []
     for c in chosen:
+        data = _to_mention(c, view, lang)
+        if offset:
+            data["start"] += offset
+            data["end"] += offset
         try:
-            mentions.append(MENTION_ADAPTER.validate_python(_to_mention(c, view, lang)))
+            mentions.append(MENTION_ADAPTER.validate_python(data))
         except ValueError as e:  # pydantic.ValidationError is a ValueError
             c.status, c.reason = "invalid", str(e).replace("\n", " ")
-    mentions.sort(key=lambda m: (m.start, m.end))
-    return Analysis(view, mentions, cands)
+    dropped = []
+    for c in cands:
+        if c.status != "kept":
+            s, e = view.span_to_original(c.start, c.end)
+            dropped.append(Dropped(c.type, s + offset, e + offset, c.pattern, c.status, c.reason))
+    return Analysis(mentions, dropped)
+
+
+def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, cut at the last paragraph break,
+    else line break, else space in the second half of each ``size`` window."""
+    pieces, pos, n = [], 0, len(text)
+    while n - pos > size:
+        window_end = pos + size
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            i = text.rfind(sep, pos + size // 2, window_end)
+            if i != -1:
+                cut = i + len(sep)
+                break
+        if cut == -1:
+            cut = window_end
+        pieces.append((pos, text[pos:cut]))
+        pos = cut
+    pieces.append((pos, text[pos:]))
+    return pieces
+
+
+def _link_across_pieces(mentions: list[Mention]) -> list[Mention]:
+    """Short references resolved against full codes found in other pieces."""
+    full = {}
+    for m in mentions:
+        if isinstance(m, DocRef) and m.canonical and m.kind:
+            full.setdefault((m.kind, m.number), m)
+    out = []
+    for m in mentions:
+        if isinstance(m, DocRef) and m.canonical is None and (m.kind, m.number) in full:
+            t = full[(m.kind, m.number)]
+            m = m.model_copy(update={"canonical": t.canonical, "issuer": t.issuer, "year": t.year,
+                                     "issuer_label": t.issuer_label})
+        out.append(m)
+    return out
+
+
+def analyse(text: str, lang: str) -> Analysis:
+    """Run every stage on ``text`` and keep the dropped candidates with their reasons."""
+    check_lang(lang)
+    if len(text) <= CHUNK_CHARS:
+        a = _analyse_piece(text, lang)
+        return Analysis(sorted(a.mentions, key=lambda m: (m.start, m.end)), a.dropped)
+    mentions: list[Mention] = []
+    dropped: list[Dropped] = []
+    for offset, piece in split_text(text, CHUNK_CHARS):
+        a = _analyse_piece(piece, lang, offset)
+        mentions.extend(a.mentions)
+        dropped.extend(a.dropped)
+    mentions = _link_across_pieces(mentions)
+    return Analysis(sorted(mentions, key=lambda m: (m.start, m.end)), dropped)
 
 
 def extract(text: str, lang: str) -> list[Mention]:

@@ -27,10 +27,9 @@ def explain(text: str, source: str, lang: str = "auto", candidates: bool = False
         d = m.model_dump()
         out.append(f"{m.start:>6}:{m.end:<6} {m.type:9} {m.text!r:32} {_value(d)}  <- {m.pattern}")
     if candidates:
-        dropped = sorted(a.rejected, key=lambda c: (c.start, c.end))
+        dropped = sorted(a.dropped, key=lambda d: (d.start, d.end))
         out.append("")
         out.append(f"dropped candidates: {len(dropped)}")
-        for c in dropped:
-            s, e = a.view.span_to_original(c.start, c.end)
-            out.append(f"{s:>6}:{e:<6} {c.type:9} {text[s:e]!r:32} {c.status}: {c.reason}  <- {c.pattern}")
+        for d in dropped:
+            out.append(f"{d.start:>6}:{d.end:<6} {d.type:9} {text[d.start:d.end]!r:32} {d.status}: {d.reason}  <- {d.pattern}")
     return "\n".join(out)

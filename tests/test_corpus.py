@@ -62,3 +62,22 @@ def test_each_type_above_floor(scored, lang):
     for t, row in scored[f"lang:{lang}"].items():
         if t != "ALL" and row["gold"] >= 5:
             assert row["full_f1"] >= TYPE_FLOOR, (lang, t, row["full_f1"])
+
+
+def test_long_texts_are_analysed_in_pieces_with_the_same_result():
+    """A text longer than one piece gives the mentions of its parts, at their offsets,
+    and a short reference still finds its full code in another piece."""
+    from pipeline import document
+
+    part = _text("fr/fr-seed.txt")
+    text = part + "\n\n" + part.replace("Résolution n° 25-NQ/TW", "Résolution n° 25") + "\n\n" + part
+    whole = document.analyse(text, "fr").mentions
+    old = document.CHUNK_CHARS
+    try:
+        document.CHUNK_CHARS = len(part) + 10
+        pieces = document.analyse(text, "fr").mentions
+    finally:
+        document.CHUNK_CHARS = old
+    assert len(document.split_text(text, len(part) + 10)) == 3
+    assert [m.model_dump() for m in pieces] == [m.model_dump() for m in whole]
+    assert all(text[m.start:m.end] == m.text for m in pieces)

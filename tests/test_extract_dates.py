@@ -15,7 +15,7 @@ def test_no_invented_day_or_year():
 def test_impossible_date_is_rejected_and_recorded():
     a = analyse("le 31/02/2021 à Hanoi", "fr")
     assert [m for m in a.mentions if m.type == "date" and m.text == "31/02/2021"] == []
-    assert any(c.status == "rejected" and "does not exist" in c.reason for c in a.candidates)
+    assert any(d.status == "rejected" and "does not exist" in d.reason for d in a.dropped)
 
 
 @pytest.mark.parametrize("text, lang", [("aujourd'hui", "fr"), ("l'an dernier", "fr"), ("hiện nay", "vi"),
