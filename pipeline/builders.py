@@ -216,6 +216,19 @@ def _doc_fields(number: int, kind: str | None, issuer: str | None, year: int | N
     return {"canonical": canonical, "number": number, "kind": kind, "issuer": issuer, "year": year}
 
 
+def _glued_capital(m: regex.Match, group: str, ctx: BuildContext) -> int:
+    """1 when the group's last capital starts a word glued after the code (26-NQ/TWFrançais):
+    the group without it is a known issuer and the group with it is not."""
+    end = m.end(group)
+    norm = ctx.view.norm
+    if end >= len(norm) or not norm[end].islower() or not norm[end - 1].isupper():
+        return 0
+    seg = regex.split(r"[-/\s]+", norm[m.start(group):end])[-1]
+    if len(seg) > 1 and ctx.lex.lookup("issuer_label", seg[:-1]) and not ctx.lex.lookup("issuer_label", seg):
+        return 1
+    return 0
+
+
 @builder("doc_code")
 def build_doc_code(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     """A full code: party ``25-NQ/TW`` (groups number, kind, issuer) or state
@@ -223,7 +236,11 @@ def build_doc_code(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     number = int(m.group("number"))
     year = _year(_group(m, "year"))
     code = _group(m, "code")
+    cut = _glued_capital(m, "code" if code is not None else "issuer", ctx)
+    s, e = _span(m)
+    e -= cut
     if code is not None:
+        code = code[:len(code) - cut]
         segments = [_code(x) for x in regex.split(r"\s*-\s*", code.strip()) if x.strip()]
         if ctx.lex.lookup("kind_code", segments[0]) is not None and len(segments) > 1:
             kind, issuer = segments[0], "-".join(segments[1:])
@@ -233,15 +250,19 @@ def build_doc_code(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
             raise Rejected(f"{m.group()!r}: no kind, year or issuer pair: not a code")
         canonical = f"{number}/" + (f"{year}/" if year else "") + (f"{kind}-" if kind else "") + issuer
     else:
-        kind, issuer = _code(m.group("kind")), _code(m.group("issuer"))
+        issuer_text = m.group("issuer")
+        kind, issuer = _code(m.group("kind")), _code(issuer_text[:len(issuer_text) - cut])
         canonical = f"{number}-{kind}/{issuer}"
-    s, e = _span(m)
     return [ctx.candidate("doc_ref", s, e, _doc_fields(number, kind, issuer, year, canonical))]
 
 
 @builder("doc_short")
 def build_doc_short(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     """A kind word and a number (``la résolution 25``); canonical is linked later."""
+    start = m.start("kindword")
+    norm = ctx.view.norm
+    if start > 0 and norm[start - 1].isalpha() and not norm[start].isupper():
+        raise Rejected("a kind word inside another word")
     number = int(m.group("number"))
     if _group(m, "marker") is None and 1900 <= number <= 2099:
         raise Rejected(f"{m.group()!r}: a year after a kind word, not a number")

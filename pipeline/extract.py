@@ -6,6 +6,8 @@ rejected candidate (with the reason), never silently dropped.
 """
 from __future__ import annotations
 
+import bisect
+
 from .builders import BUILDERS, BuildContext
 from .candidates import Candidate, Rejected
 from .patterns import REGEX_TIMEOUT, CompiledPattern, LanguageLexicon, compiled_patterns, lexicon
@@ -36,8 +38,9 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
             except Rejected as r:
                 out.append(Candidate(cp.record.type, m.start(), m.end(), {}, cp.id, cp.record.priority,
                                      status="rejected", reason=str(r)))
-    out.extend(table_candidates(view, lex))
-    _block_zones(out, view, lex)
+    cells, index_cells = table_candidates(view, lex)
+    out.extend(cells)
+    _block_zones(out, view, lex, index_cells)
     return out
 
 
@@ -52,17 +55,24 @@ def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon)
             raise Rejected(f"{view.norm[m.start(group):m.end(group)]!r} is not spelled as an entry of {table}")
 
 
-def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> None:
-    """Drop candidates inside URLs, e-mail addresses and clock times."""
+def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon,
+                 zones: list[tuple[int, int]]) -> None:
+    """Drop candidates inside URLs, e-mail addresses, clock times, phone numbers
+    (``no_mention_zone``) and the given zones (row-number cells of tables)."""
     zone_re = lex.compiled_variable("no_mention_zone")
-    if zone_re is None:
-        return
-    try:
-        zones = [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
-    except TimeoutError as e:
-        raise PatternTimeout(f"no_mention_zone exceeded {REGEX_TIMEOUT}s") from e
+    if zone_re is not None:
+        try:
+            zones = zones + [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+        except TimeoutError as e:
+            raise PatternTimeout(f"no_mention_zone exceeded {REGEX_TIMEOUT}s") from e
     if not zones:
         return
+    zones.sort()
+    starts = [s for s, _ in zones]
     for c in cands:
-        if c.status == "kept" and any(s < c.end and c.start < e for s, e in zones):
-            c.status, c.reason = "blocked", "inside a URL, an address or a clock time"
+        if c.status != "kept":
+            continue
+        # Zones are few and short: look at those starting before the candidate ends.
+        i = bisect.bisect_left(starts, c.end)
+        if any(zones[j][1] > c.start for j in range(max(0, i - 8), i)):
+            c.status, c.reason = "blocked", "inside a URL, an address, a clock time, a phone number or a row number"

@@ -2,8 +2,9 @@
 column heading. A bare integer under a rank heading (``rank_heading`` in the
 lexicon: ``Thứ hạng``, ``Rank``, ``Classement``; the PCI tables of vi-001)
 is a rank; a bare number under a heading that names a percentage (``%``, or
-``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent. Other cells are
-left to the ordinary patterns.
+``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent; a row number
+under an index heading (``index_heading``: ``STT``, ``No.``) is no mention at
+all. Other cells are left to the ordinary patterns.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def _role(heading: str, lex: LanguageLexicon) -> str | None:
         return None
     if lex.in_list("rank_heading", h):
         return "rank"
+    if lex.in_list("index_heading", h):
+        return "index"
     if "%" in h or lex.in_list("percent_heading", h):
         return "percent"
     return None
@@ -56,8 +59,10 @@ def _cell_candidate(role: str, cell: str, at: int, lex: LanguageLexicon) -> Cand
     return Candidate(role, s, e, fields, f"{role}.table-column", TABLE_PRIORITY[role])
 
 
-def table_candidates(view: TextView, lex: LanguageLexicon) -> list[Candidate]:
+def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candidate], list[tuple[int, int]]]:
+    """Candidates read from table cells, and the spans of row-number cells (no mentions)."""
     out: list[Candidate] = []
+    index_cells: list[tuple[int, int]] = []
     roles: dict[int, str] = {}
     offset = 0
     for line in view.fold.splitlines(keepends=True):
@@ -72,9 +77,12 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> list[Candidate]:
                     roles = found
             else:
                 for i, role in roles.items():
-                    if i < len(cells):
+                    if i < len(cells) and role == "index":
+                        cell, at = cells[i]
+                        index_cells.append((at, at + len(cell)))
+                    elif i < len(cells):
                         cand = _cell_candidate(role, *cells[i], lex)
                         if cand is not None:
                             out.append(cand)
         offset += len(line)
-    return out
+    return out, index_cells
