@@ -54,6 +54,7 @@ def iter_inputs(paths: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIXES)
 class Options:
     lang: str = "auto"
     with_text: bool = False
+    granularity: str = "document"  # or "mention": see record_lines
 
 
 def error_record(source: str, code: str, message: str, sha256: str | None = None) -> dict:
@@ -91,6 +92,33 @@ def process_source(source: str, opts: Options) -> dict:
     except (ValueError, RuntimeError, RecursionError, MemoryError) as e:
         # A failure inside extraction is this document's error, not the batch's.
         return error_record(source, "extract_error", f"{source}: {type(e).__name__}: {e}", loaded.sha256)
+
+
+GRANULARITIES = ("document", "mention")
+_LINE_CONTEXT = ("source", "sha256", "lang", "schema_version")
+
+
+def record_lines(rec: dict, granularity: str = "document") -> list[dict]:
+    """A document record as output lines: itself (``document``), or one line per mention
+    (``mention``) carrying the document's source, sha256, lang and schema_version plus the
+    mention's ``index`` in the document. An error record stays one line (its context and
+    ``error``); a document without mentions gives no line."""
+    if granularity == "document":
+        return [rec]
+    if granularity != "mention":
+        raise ValueError(f"unknown granularity {granularity!r}")
+    ctx = {k: rec.get(k) for k in _LINE_CONTEXT}
+    if rec.get("error"):
+        return [{**ctx, "error": rec["error"]}]
+    return [{**ctx, "index": i, **m} for i, m in enumerate(rec.get("mentions", ()))]
+
+
+def _render(line: str, rec: dict, granularity: str) -> str:
+    """The text written for one document: its line, or its mention lines."""
+    if granularity == "document":
+        return line + "\n"
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                   for r in record_lines(rec, granularity))
 
 
 def _line(source: str, opts: Options) -> str:
@@ -156,13 +184,16 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     """Process ``inputs`` into ``out`` (a path or ``-``); returns the run's summary."""
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if opts.granularity not in GRANULARITIES:
+        raise UsageError(f"--granularity must be one of {', '.join(GRANULARITIES)}")
     sources = list(iter_inputs(inputs))
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":
         for line in _lines(sources, opts, workers, progress):
-            sys.stdout.write(line + "\n")
-            summary.add(json.loads(line))
+            rec = json.loads(line)
+            sys.stdout.write(_render(line, rec, opts.granularity))
+            summary.add(rec)
         sys.stdout.flush()
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -188,9 +219,10 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     target.parent.mkdir(parents=True, exist_ok=True)
     with partial.open(mode, encoding="utf-8") as f:
         for line in _lines(sources, opts, workers, progress):
-            f.write(line + "\n")
+            rec = json.loads(line)
+            f.write(_render(line, rec, opts.granularity))  # one write per document
             f.flush()
-            summary.add(json.loads(line))
+            summary.add(rec)
     partial.replace(target)
     summary.seconds = time.perf_counter() - t0
     return summary

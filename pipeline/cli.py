@@ -6,7 +6,6 @@ records (or a pattern check failed); 2 bad usage; 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -45,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--resume", action="store_true", help="complete an interrupted or earlier run, skipping done documents")
     ex.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     ex.add_argument("--with-text", action="store_true", help="include each document's text in its record")
+    ex.add_argument("--granularity", choices=["document", "mention"], default="document",
+                    help="one line per document (default) or one line per mention, each with its "
+                         "document's source, sha256 and lang (an error record stays one line)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     xp = sub.add_parser("explain", help="show what matched in a text or file, and why")
@@ -56,14 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     pt_sub = pt.add_subparsers(dest="patterns_command", required=True)
     pt_sub.add_parser("check", help="validate every pattern file and run its examples")
 
-    sub.add_parser("schema", help="print the JSON Schema of a record")
+    sc = sub.add_parser("schema", help="print the JSON Schema of an output line")
+    sc.add_argument("--granularity", choices=["document", "mention"], default="document",
+                    help="the schema of a document record (default) or of a mention line")
+    sc.add_argument("-o", "--output", default="-", help="write to this file instead of stdout")
     return ap
 
 
 def cmd_extract(a: argparse.Namespace) -> int:
     progress = not a.quiet and sys.stderr.isatty()
     try:
-        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text), workers=a.workers,
+        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text, granularity=a.granularity), workers=a.workers,
                       resume=a.resume, overwrite=a.overwrite, progress=progress)
     except UsageError as e:
         print(f"vnextract: error: {e}", file=sys.stderr)
@@ -104,8 +109,12 @@ def cmd_patterns_check(a: argparse.Namespace) -> int:
 
 
 def cmd_schema(a: argparse.Namespace) -> int:
-    from .models import DocumentRecord
-    print(json.dumps(DocumentRecord.model_json_schema(), indent=2, ensure_ascii=False))
+    from .schema import render
+    text = render(a.granularity)
+    if a.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(a.output).write_text(text, encoding="utf-8", newline="\n")
     return 0
 
 

@@ -10,3 +10,23 @@ SHARED_SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
+
+
+def _extract_corpus(out: Path, *extra: str) -> Path:
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, "-m", "pipeline", "extract", "corpus", "-o", str(out), "--quiet", *extra],
+                   check=True, cwd=ROOT)
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_jsonl(tmp_path_factory) -> Path:
+    """The CLI's output on corpus/ (run from the checkout: sources are corpus/...), one line per document."""
+    return _extract_corpus(tmp_path_factory.mktemp("cli") / "corpus.jsonl")
+
+
+@pytest.fixture(scope="session")
+def corpus_mentions_jsonl(tmp_path_factory) -> Path:
+    """The CLI's output on corpus/, one line per mention."""
+    return _extract_corpus(tmp_path_factory.mktemp("cli") / "mentions.jsonl", "--granularity", "mention")
