@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     pt_sub = pt.add_subparsers(dest="patterns_command", required=True)
     pt_sub.add_parser("check", help="validate every pattern file and run its examples")
 
+    rp = sub.add_parser("report", help="write one self-contained HTML page to review records")
+    rp.add_argument("paths", nargs="+", help="text files or folders (extracted now), or .jsonl output of extract")
+    rp.add_argument("-o", "--output", required=True, help="the .html file to write (replaced), or - for stdout")
+    rp.add_argument("--lang", default="auto", choices=_lang_choices(), help="language of the text inputs")
+    rp.add_argument("--title", default="vnextract report", help="the page title")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of an output line")
     sc.add_argument("--granularity", choices=["document", "mention"], default="document",
                     help="the schema of a document record (default) or of a mention line")
@@ -108,6 +114,16 @@ def cmd_patterns_check(a: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_report(a: argparse.Namespace) -> int:
+    from .report import write_report
+    views = write_report(a.paths, a.output, lang=a.lang, title=a.title)
+    if a.output != "-":
+        failed = sum(len(v.failed) for v in views)
+        print(f"{a.output}: {len(views)} documents, {sum(len(v.mentions) for v in views)} mentions, "
+              f"{failed} failed checks", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(a: argparse.Namespace) -> int:
     from .schema import render
     text = render(a.granularity)
@@ -127,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_explain(a)
         if a.command == "patterns":
             return cmd_patterns_check(a)
+        if a.command == "report":
+            return cmd_report(a)
         return cmd_schema(a)
     except PatternFileError as e:
         print(f"vnextract: pattern error: {e}", file=sys.stderr)

@@ -13,10 +13,16 @@ def corpus_dir() -> Path:
 
 
 def _extract_corpus(out: Path, *extra: str) -> Path:
-    import subprocess
-    import sys
-    subprocess.run([sys.executable, "-m", "pipeline", "extract", "corpus", "-o", str(out), "--quiet", *extra],
-                   check=True, cwd=ROOT)
+    """``vnextract extract corpus -o OUT`` run in this process from the checkout (sources are corpus/...)."""
+    import os
+
+    from pipeline.cli import main
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert main(["extract", "corpus", "-o", str(out), "--quiet", *extra]) == 0
+    finally:
+        os.chdir(cwd)
     return out
 
 

@@ -4,8 +4,9 @@ import json
 import pytest
 
 from pipeline.batch import Options, UsageError, record_lines, run
+from pipeline.cli import main
 
-from .test_cli import run_cli
+from .conftest import ROOT
 
 
 def _lines(path):
@@ -30,8 +31,7 @@ def test_error_record_stays_one_line_and_empty_document_gives_none(tmp_path):
     (d / "b_empty.txt").write_bytes(b"")
     (d / "c.txt").write_text("Rien à signaler ici.", encoding="utf-8")
     out = tmp_path / "m.jsonl"
-    r = run_cli("extract", str(tmp_path / "in"), "-o", str(out), "--quiet", "--granularity", "mention")
-    assert r.returncode == 1, r.stderr
+    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "--quiet", "--granularity", "mention"]) == 1
     rows = _lines(out)
     assert [(x["source"].rsplit("/", 1)[1], x.get("type"), x.get("index")) for x in rows] == [
         ("a.txt", "date", 0), ("a.txt", "doc_ref", 1), ("a.txt", "fraction", 2), ("b_empty.txt", None, None)]
@@ -49,23 +49,24 @@ def test_mention_lines_do_not_carry_the_document_text():
         record_lines(rec, "sentence")
 
 
-def test_stdout_workers_and_resume_at_mention_granularity(corpus_mentions_jsonl, tmp_path):
-    expected = corpus_mentions_jsonl.read_text(encoding="utf-8")
-    r = run_cli("extract", "corpus", "-o", "-", "--quiet", "--granularity", "mention", "--workers", "2")
-    assert r.returncode == 0 and r.stdout.decode() == expected
-    # an interrupted run: the first documents' lines plus a torn line
+def test_stdout_and_resume_at_mention_granularity(tmp_path, capsys):
+    src = str(ROOT / "corpus" / "en")
+    assert main(["extract", src, "-o", "-", "--quiet", "--granularity", "mention"]) == 0
+    expected = capsys.readouterr().out
+    # an interrupted run: the first document's lines plus a torn line
     lines = expected.splitlines()
     first_doc = [x for x in lines if json.loads(x)["source"] == json.loads(lines[0])["source"]]
     out = tmp_path / "m.jsonl"
     (tmp_path / "m.jsonl.partial").write_text("\n".join(first_doc) + "\n" + lines[len(first_doc)][:30],
                                               encoding="utf-8")
-    r = run_cli("extract", "corpus", "-o", str(out), "--quiet", "--granularity", "mention", "--resume")
-    assert r.returncode == 0, r.stderr
+    assert main(["extract", src, "-o", str(out), "--granularity", "mention", "--resume"]) == 0
     assert out.read_text(encoding="utf-8") == expected
+    assert "1 already done" in capsys.readouterr().err
 
 
 def test_unknown_granularity(tmp_path):
     with pytest.raises(UsageError):
         run(["corpus"], str(tmp_path / "x.jsonl"), Options(granularity="sentence"))
-    r = run_cli("extract", "corpus", "-o", "-", "--granularity", "sentence")
-    assert r.returncode == 2
+    with pytest.raises(SystemExit) as e:
+        main(["extract", "corpus", "-o", "-", "--granularity", "sentence"])
+    assert e.value.code == 2

@@ -53,14 +53,14 @@ def test_duckdb_reads_mention_lines(corpus_mentions_jsonl, reader):
 
 
 def test_duckdb_reads_an_error_line(tmp_path):
-    from .test_cli import run_cli
+    from pipeline.batch import Options, run
     d = tmp_path / "in" / "fr"
     d.mkdir(parents=True)
     (d / "a.txt").write_text("Le 20 août 2013, la Résolution n° 25-NQ/TW.", encoding="utf-8")
     (d / "b.txt").write_bytes(b"")
     for gran in ("document", "mention"):
         out = tmp_path / f"{gran}.jsonl"
-        run_cli("extract", str(tmp_path / "in"), "-o", str(out), "--quiet", "--granularity", gran)
+        run([str(tmp_path / "in")], str(out), Options(granularity=gran))
         rel = duckdb.sql(f"SELECT * FROM read_json_auto('{out}')")
         assert _types(rel)["error"] == "STRUCT(code VARCHAR, message VARCHAR)"
         assert duckdb.sql(f"SELECT count(error) FROM read_json_auto('{out}')").fetchall()[0][0] == 1
