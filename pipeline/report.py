@@ -69,7 +69,8 @@ class DocView:
 
     @property
     def mentions(self) -> list[dict[str, Any]]:
-        return list(self.rec.get("mentions") or [])
+        ms = self.rec.get("mentions")
+        return [m for m in ms if isinstance(m, dict)] if isinstance(ms, list) else []
 
 
 # ---------------------------------------------------------------- loading
@@ -218,8 +219,9 @@ def check(v: DocView) -> list[tuple[str, str]]:
             if m.get("type") == "doc_ref" and m.get("canonical"):
                 spans[m["canonical"]].append([m.get("start"), m.get("end")])
         expected = {k: (len(x), x) for k, x in spans.items()}
-        given = {r.get("canonical"): (r.get("count"), [list(o) for o in r.get("offsets", [])])
-                 for r in rec.get("references") or [] if isinstance(r, dict)}
+        refs = rec.get("references") if isinstance(rec.get("references"), list) else []
+        given = {r.get("canonical"): (r.get("count"), [list(o) for o in r.get("offsets") or [] if isinstance(o, list)])
+                 for r in refs if isinstance(r, dict)}
         if expected != given:
             diff = sorted(set(expected) ^ set(given)) or sorted(k for k in expected if expected[k] != given.get(k))
             out.append(("references_mismatch", "codes " + ", ".join(map(str, diff))))
@@ -307,7 +309,8 @@ def _mention_table(v: DocView, did: str) -> str:
 
 
 def _references(v: DocView) -> str:
-    refs = [r for r in v.rec.get("references") or [] if isinstance(r, dict)]
+    refs = [r for r in v.rec.get("references") or [] if isinstance(r, dict)] \
+        if isinstance(v.rec.get("references"), list) else []
     if not refs:
         return '<p class="none">None.</p>'
     return '<ul class="refs">' + "".join(
@@ -356,8 +359,8 @@ def _overview(views: list[DocView]) -> str:
         for n, v in enumerate(views, 1))
     cited: dict[str, Counter] = defaultdict(Counter)
     for n, v in enumerate(views, 1):
-        for r in v.rec.get("references") or []:
-            if isinstance(r, dict) and r.get("canonical"):
+        for r in v.rec.get("references") if isinstance(v.rec.get("references"), list) else []:
+            if isinstance(r, dict) and r.get("canonical") and isinstance(r.get("count"), int):
                 cited[str(r["canonical"])][n] += int(r.get("count") or 0)
     cited_rows = "".join(
         f'<tr><td><code>{_e(code)}</code></td><td class="n">{sum(docs.values())}</td><td>'

@@ -118,6 +118,22 @@ def test_checks_find_inconsistent_records():
     assert set(CHECKS) >= {c for v in (view,) for c, _ in check(v)}
 
 
+def test_malformed_records_do_not_break_the_page(tmp_path):
+    f = tmp_path / "bad.jsonl"
+    f.write_text("\n".join([
+        "not json",
+        json.dumps({"source": "-", "mentions": "many", "references": 3, "rejected": "x"}),
+        json.dumps({"source": "-", "mentions": [1, {"type": "date", "start": "a", "text": None}],
+                    "references": [{"canonical": "1-NQ/TW", "count": "2", "offsets": [5]}]}),
+    ]) + "\n", encoding="utf-8")
+    views = load([str(f)])
+    assert len(views) == 3
+    page = render(views)
+    assert page.count('<article class="doc"') == 3 and "<mark" not in page
+    assert all(any(c == "record_invalid" for c, _ in v.failed) or any(c == "error" for c, _ in v.failed)
+               for v in views)
+
+
 def test_changed_source_is_reported(tmp_path):
     src = tmp_path / "fr" / "a.txt"
     src.parent.mkdir()
