@@ -102,6 +102,7 @@ class Options:
     lang: str = "auto"
     with_text: bool = False
     max_bytes: int = MAX_BYTES
+    granularity: str = "document"  # or "mention": see record_lines
 
 
 def error_record(source: str, code: str, message: str, sha256: str | None = None) -> dict:
@@ -165,10 +166,30 @@ class Outcome:
 
 def _outcome(inp: Input, opts: Options) -> Outcome:
     rec = process_input(inp, opts)
-    return Outcome(line=json.dumps(rec, ensure_ascii=False, separators=(",", ":")),
+    return Outcome(line="".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                                for r in record_lines(rec, opts.granularity)),
                    chars=rec.get("chars") or 0,
                    error=rec["error"]["code"] if rec.get("error") else None,
                    types=tuple(Counter(m["type"] for m in rec["mentions"]).items()))
+
+
+GRANULARITIES = ("document", "mention")
+_LINE_CONTEXT = ("source", "sha256", "lang", "schema_version")
+
+
+def record_lines(rec: dict, granularity: str = "document") -> list[dict]:
+    """A document record as output lines: itself (``document``), or one line per mention
+    (``mention``) carrying the document's source, sha256, lang and schema_version plus the
+    mention's ``index`` in the document. An error record stays one line (its context and
+    ``error``); a document without mentions gives no line."""
+    if granularity == "document":
+        return [rec]
+    if granularity != "mention":
+        raise ValueError(f"unknown granularity {granularity!r}")
+    ctx = {k: rec.get(k) for k in _LINE_CONTEXT}
+    if rec.get("error"):
+        return [{**ctx, "error": rec["error"]}]
+    return [{**ctx, "index": i, **m} for i, m in enumerate(rec.get("mentions", ()))]
 
 
 @dataclass
@@ -209,10 +230,13 @@ def _resume(partial: Path, inputs: list[Input], max_bytes: int, summary: Summary
 
     A torn last line is cut off. A line for one of the inputs whose file has changed since
     (another sha256) is dropped, so that each input keeps exactly one line; lines of
-    sources not among the inputs are kept as they are.
+    sources not among the inputs are kept as they are. With ``--granularity mention`` a
+    document's output is the run of its mention lines (``index`` 0, 1, ...), kept or
+    dropped together.
     """
     data = partial.read_bytes()
     complete = data[:data.rfind(b"\n") + 1]
+    # One entry per document: its output bytes, its (source, sha256), whether it is an error.
     lines: list[tuple[bytes, tuple[str, str | None], bool]] = []
     raws = [raw + b"\n" for raw in complete.split(b"\n")[:-1]]
     for raw in raws:
@@ -220,8 +244,13 @@ def _resume(partial: Path, inputs: list[Input], max_bytes: int, summary: Summary
             rec = json.loads(raw)
         except json.JSONDecodeError:
             continue  # not a record of ours: dropped with the rewrite below
-        if isinstance(rec, dict):
-            lines.append((raw, (rec.get("source"), rec.get("sha256")), bool(rec.get("error"))))
+        if not isinstance(rec, dict):
+            continue
+        key = (rec.get("source"), rec.get("sha256"))
+        if isinstance(rec.get("index"), int) and rec["index"] > 0 and lines and lines[-1][1] == key:
+            lines[-1] = (lines[-1][0] + raw, key, lines[-1][2])
+        else:
+            lines.append((raw, key, bool(rec.get("error"))))
     available = Counter(key for _, key, _ in lines)
     failed_keys = {key for _, key, failed in lines if failed}
     done_sources = {source for source, _ in available}
@@ -246,7 +275,7 @@ def _resume(partial: Path, inputs: list[Input], max_bytes: int, summary: Summary
         elif taken[key] > 0:
             taken[key] -= 1
             kept.append(raw)
-    if len(kept) != len(raws) or len(complete) != len(data):
+    if sum(len(k) for k in kept) != len(data):
         tmp = partial.with_name(partial.name + ".tmp")
         tmp.write_bytes(b"".join(kept))
         tmp.replace(partial)
@@ -268,6 +297,8 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     """Process ``inputs`` into ``out`` (a path or ``-``); returns the run's summary."""
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if opts.granularity not in GRANULARITIES:
+        raise UsageError(f"--granularity must be one of {', '.join(GRANULARITIES)}")
     if opts.max_bytes < 1:
         raise UsageError("--max-bytes must be at least 1")
     if resume and out == "-":
@@ -280,7 +311,7 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     t0 = time.perf_counter()
     if out == "-":
         for o in _outcomes(sources, opts, workers, progress):
-            sys.stdout.write(o.line + "\n")
+            sys.stdout.write(o.line)
             summary.add(o)
         sys.stdout.flush()
         summary.seconds = time.perf_counter() - t0
@@ -301,7 +332,7 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     target.parent.mkdir(parents=True, exist_ok=True)
     with partial.open(mode, encoding="utf-8") as f:
         for o in _outcomes(sources, opts, workers, progress):
-            f.write(o.line + "\n")
+            f.write(o.line)  # one write per document
             f.flush()
             summary.add(o)
     partial.replace(target)

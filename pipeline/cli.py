@@ -6,7 +6,6 @@ records (or a pattern check failed); 2 bad usage; 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -80,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="complete an interrupted or earlier run, skipping documents already done")
     again.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     ex.add_argument("--with-text", action="store_true", help="include each document's text in its record")
+    ex.add_argument("--granularity", choices=["document", "mention"], default="document",
+                    help="one line per document (default) or one line per mention, each with its "
+                         "document's source, sha256 and lang (an error record stays one line)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     xp = sub.add_parser("explain", help="show what matched in a text or file, and why")
@@ -91,14 +93,24 @@ def build_parser() -> argparse.ArgumentParser:
     pt_sub = pt.add_subparsers(dest="patterns_command", required=True)
     pt_sub.add_parser("check", help="validate every pattern file and run its examples")
 
-    sub.add_parser("schema", help="print the JSON Schema of a record")
+    rp = sub.add_parser("report", help="write one self-contained HTML page to review records")
+    rp.add_argument("paths", nargs="+", help="text files or folders (extracted now), or .jsonl output of extract")
+    rp.add_argument("-o", "--output", required=True, help="the .html file to write (replaced), or - for stdout")
+    rp.add_argument("--lang", default="auto", choices=_lang_choices(), help="language of the text inputs")
+    rp.add_argument("--title", default="vnextract report", help="the page title")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of an output line")
+    sc.add_argument("--granularity", choices=["document", "mention"], default="document",
+                    help="the schema of a document record (default) or of a mention line")
+    sc.add_argument("-o", "--output", default="-", help="write to this file instead of stdout")
     return ap
 
 
 def cmd_extract(a: argparse.Namespace) -> int:
     progress = not a.quiet and sys.stderr.isatty()
     try:
-        summary = run(a.paths, a.output, Options(lang=a.lang, with_text=a.with_text, max_bytes=a.max_bytes),
+        summary = run(a.paths, a.output,
+                      Options(lang=a.lang, with_text=a.with_text, max_bytes=a.max_bytes, granularity=a.granularity),
                       workers=a.workers, resume=a.resume, overwrite=a.overwrite, progress=progress,
                       include=a.include or DEFAULT_INCLUDE, exclude=a.exclude)
     except UsageError as e:
@@ -139,9 +151,23 @@ def cmd_patterns_check(a: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_report(a: argparse.Namespace) -> int:
+    from .report import write_report
+    views = write_report(a.paths, a.output, lang=a.lang, title=a.title)
+    if a.output != "-":
+        failed = sum(len(v.failed) for v in views)
+        print(f"{a.output}: {len(views)} documents, {sum(len(v.mentions) for v in views)} mentions, "
+              f"{failed} failed checks", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(a: argparse.Namespace) -> int:
-    from .models import DocumentRecord
-    print(json.dumps(DocumentRecord.model_json_schema(), indent=2, ensure_ascii=False))
+    from .schema import render
+    text = render(a.granularity)
+    if a.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(a.output).write_text(text, encoding="utf-8", newline="\n")
     return 0
 
 
@@ -154,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_explain(a)
         if a.command == "patterns":
             return cmd_patterns_check(a)
+        if a.command == "report":
+            return cmd_report(a)
         return cmd_schema(a)
     except PatternFileError as e:
         print(f"vnextract: pattern error: {e}", file=sys.stderr)

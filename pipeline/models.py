@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0.0"
+SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 EDTF_DATE = r"^(\d{4}|XXXX)(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 EDTF_PERIOD = r"^(\d{4}|XXXX)(-\d{2}(-\d{2})?)?/((\d{4}|XXXX)(-\d{2}(-\d{2})?)?|\.\.)$"
@@ -136,9 +137,39 @@ class DocumentRecord(BaseModel):
     lang: str | None = None
     chars: int | None = None
     encoding: str | None = None
-    schema_version: str = SCHEMA_VERSION
+    schema_version: str = Field(default=SCHEMA_VERSION, pattern=SEMVER,
+                                description="Semantic version of the record schema.")
     mentions: list[Mention] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     rejected: int = Field(default=0, description="Matches dropped by validation (see `explain --candidates`).")
     error: ErrorInfo | None = None
     text: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# ``extract --granularity mention``: one line per mention, each carrying its
+# document's identity; a document that could not be processed stays one line.
+
+class _LineContext(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="The document's path as given (`-` for stdin).")
+    sha256: str | None = Field(default=None, description="Of the document's input bytes.")
+    lang: str | None = Field(default=None, description="The language used for the document.")
+    schema_version: str = Field(default=SCHEMA_VERSION, pattern=SEMVER)
+
+
+_LINE_INDEX = (int, Field(ge=0, description="Position of the mention in its document's `mentions` (0-based)."))
+MENTION_LINE_MODELS = tuple(
+    create_model(f"{m.__name__}Line", __base__=(_LineContext, m), __module__=__name__, index=_LINE_INDEX)
+    for m in (DocRef, Date, Period, Money, Percent, Quantity, Fraction, Rank))
+
+
+class ErrorLine(_LineContext):
+    """The line of a document that could not be processed."""
+    error: ErrorInfo
+
+
+MentionLine = Annotated[Union[MENTION_LINE_MODELS], Field(discriminator="type")]  # type: ignore[valid-type]
+Line = Union[MentionLine, ErrorLine]
+LINE_ADAPTER: TypeAdapter = TypeAdapter(Line)
