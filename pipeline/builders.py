@@ -154,23 +154,15 @@ def build_day_month(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
 
 
 def _quarter_months(ctx: BuildContext, m: regex.Match) -> tuple[int, int] | None:
-    q = _group(m, "quarter")
-    if q:
-        n = int(q) if q.isdigit() else ctx.lex.lookup("ordinal_word", q, ctx.lex.lookup("roman", q))
-        if n is None or not 1 <= int(n) <= 4:
-            raise Rejected(f"no quarter {q!r}")
-        n = int(n)
-        return 3 * n - 2, 3 * n
-    h = _group(m, "half")
-    if h:
-        n = int(h) if h.isdigit() else ctx.lex.lookup("ordinal_word", h, ctx.lex.lookup("roman", h))
-        if n is None or not 1 <= int(n) <= 2:
-            raise Rejected(f"no semester {h!r}")
-        n = int(n)
-        return 6 * n - 5, 6 * n
-    months = _group(m, "months")  # "the first 6 months" style
-    if months:
-        return 1, int(months)
+    """First and last month of a quarter (group ``quarter``) or a half-year (``half``)."""
+    for group, length in (("quarter", 3), ("half", 6)):
+        word = _group(m, group)
+        if not word:
+            continue
+        n = int(word) if word.isdigit() else ctx.lex.lookup("ordinal_word", word, ctx.lex.lookup("roman", word))
+        if n is None or not 1 <= int(n) <= 12 // length:
+            raise Rejected(f"no {group} {word!r}")
+        return length * (int(n) - 1) + 1, length * int(n)
     return None
 
 
