@@ -220,11 +220,11 @@ def main(argv: list[str] | None = None) -> int:
             plan.append(("dateparser", "dateparser search_dates, 200 KB fr"))
         for name, _ in plan:
             res[name] = run_stage(name, str(corpus), str(work / f"{name}.jsonl"))
-            print(f"  {name}: {res[name]['seconds']:.2f} s", file=sys.stderr, flush=True)
+            print(f"  {name}: {res[name]['seconds']:.2f} s", flush=True)
 
         print()
         print(f"| {'stage':<34} | {'MB':>8} | {'docs':>7} | {'seconds':>8} | {'MB/s':>8} | {'docs/s':>9} | {'RSS MB':>8} |")
-        print(f"|{"-" * 36}|{'-' * 10}:|{'-' * 8}:|{'-' * 9}:|{'-' * 9}:|{'-' * 10}:|{'-' * 9}:|")
+        print(f"|{'-' * 36}|{'-' * 9}:|{'-' * 8}:|{'-' * 9}:|{'-' * 9}:|{'-' * 10}:|{'-' * 9}:|")
         for name, label in plan:
             print(row(label, res[name]))
         rate = {k: v["bytes"] / v["seconds"] for k, v in res.items()}
