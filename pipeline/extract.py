@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .builders import BUILDERS, BuildContext
 from .candidates import Candidate, Rejected
+from .prefilter import TextIndex, finditer
 from .patterns import REGEX_TIMEOUT, CompiledPattern, LanguageLexicon, compiled_patterns, lexicon
 from .tables import table_candidates
 from .textview import TextView
@@ -21,14 +22,18 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
     """All candidates of all patterns for ``lang``; rejected ones carry status "rejected"."""
     lex = lexicon(lang)
     out: list[Candidate] = []
+    fold_index = TextIndex(view.fold)
+    norm_index = fold_index if view.norm == view.fold else TextIndex(view.norm)
     for cp in compiled_patterns(lang):
-        text = view.fold if cp.view == "fold" else view.norm
-        ctx = BuildContext(view, lex, cp.record)
-        build = BUILDERS[cp.record.build]
+        index = fold_index if cp.view == "fold" else norm_index
         try:
-            matches = list(cp.regex.finditer(text, timeout=REGEX_TIMEOUT))
+            matches = finditer(cp.regex, cp.plan, index, REGEX_TIMEOUT)
         except TimeoutError as e:
             raise PatternTimeout(f"pattern {cp.id} ({cp.source}) exceeded {REGEX_TIMEOUT}s") from e
+        if not matches:
+            continue
+        ctx = BuildContext(view, lex, cp.record)
+        build = BUILDERS[cp.record.build]
         for m in matches:
             try:
                 _check_context(cp, m, view, lex)
@@ -37,7 +42,7 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
                 out.append(Candidate(cp.record.type, m.start(), m.end(), {}, cp.id, cp.record.priority,
                                      status="rejected", reason=str(r)))
     out.extend(table_candidates(view, lex))
-    _block_zones(out, view, lex)
+    _block_zones(out, view, lex, fold_index)
     return out
 
 
@@ -52,13 +57,13 @@ def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon)
             raise Rejected(f"{view.norm[m.start(group):m.end(group)]!r} is not spelled as an entry of {table}")
 
 
-def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> None:
+def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon, index: TextIndex) -> None:
     """Drop candidates inside URLs, e-mail addresses and clock times."""
     zone_re = lex.compiled_variable("no_mention_zone")
-    if zone_re is None:
+    if zone_re is None or not cands:
         return
     try:
-        zones = [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+        zones = [m.span() for m in finditer(zone_re, lex.variable_plan("no_mention_zone"), index, REGEX_TIMEOUT)]
     except TimeoutError as e:
         raise PatternTimeout(f"no_mention_zone exceeded {REGEX_TIMEOUT}s") from e
     if not zones:

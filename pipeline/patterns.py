@@ -27,6 +27,7 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .prefilter import Plan, plan_for
 from .textview import fold
 
 # The checkout's patterns/ folder, or another one named by VNEXTRACT_PATTERNS.
@@ -110,7 +111,7 @@ class Lexicon(_Strict):
 class CompiledPattern:
     """A pattern record ready to run: compiled regex plus its record."""
 
-    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before")
+    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before", "plan")
 
     def __init__(self, record: PatternRecord, compiled: regex.Pattern, view: str, lang: str,
                  source: str, expanded: str, not_after: regex.Pattern | None = None,
@@ -123,6 +124,7 @@ class CompiledPattern:
         self.expanded = expanded
         self.not_after = not_after
         self.not_before = not_before
+        self.plan = plan_for(expanded)  # where the regex can match (prefilter.py)
 
     @property
     def id(self) -> str:
@@ -152,6 +154,13 @@ class LanguageLexicon:
         if name not in self.variables:
             return None
         return regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
+
+    @functools.cache
+    def variable_plan(self, name: str) -> Plan | None:
+        """The prefilter plan of ``compiled_variable(name)``."""
+        if name not in self.variables:
+            return None
+        return plan_for(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
 
     def spelled(self, table: str, word: str) -> bool:
         """Whether ``word`` is an entry of ``table`` (a table or list) with its exact letters, case aside."""

@@ -1,0 +1,204 @@
+"""Run a pattern only where it can match, with the output of a full ``finditer``.
+
+Most of a document is prose that no pattern can match, and ~30 patterns
+each scanning all of it was most of the extract stage's time. What
+``regex_shape`` derives from each regex lets us skip that work exactly:
+
+1. **Skip.** Every match contains a string of each of the regex's required
+   literal sets; when a document lacks all strings of one set, the pattern
+   has no match in it (``trimestre``/``semestre``, a currency word...).
+2. **Windows.** Otherwise, when the reach of the regex is bounded, take the
+   occurrences of its rarest literal set (the *anchors*) and around each
+   one the text that an attempt ending in a match can read: ``backward``
+   breaks before (the start of a match is at most its main reach before the
+   anchor, and its lookbehinds read further back) and ``forward`` breaks
+   after, plus a margin. The windows are joined with a separator that no
+   anchor straddles and that counts as two breaks, and ``finditer`` runs
+   over that shorter text. Every match there lies inside one window and
+   read nothing but that window, so it is a match of the whole text at the
+   mapped offset; every match of the whole text lies in a window. Each one
+   is matched again on the whole text at its offset (so builders get a real
+   match object), and a span that does not come out the same falls back to
+   a full scan.
+3. Otherwise (unbounded reach, no literal, or anchors so dense that the
+   windows would cover most of the text) the pattern scans the whole text.
+
+``PREFILTER=0`` in the environment turns all this off (every pattern scans
+the whole text), for comparisons.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import regex
+
+from .regex_shape import Shape, Unsupported, analyse
+
+ENABLED = os.environ.get("VNEXTRACT_PREFILTER", "1") != "0"
+MARGIN = 2            # extra breaks on each side of a window
+MAX_COVER = 0.5       # above this share of the text in windows, scan the whole text
+MERGE_GAP = 64        # windows closer than this are joined
+SEP = " \x00 "        # between windows: two breaks, and no literal of ours contains NUL
+
+# A token: non-space characters and whitespace glued between two digits (1 234).
+_TOKEN = r"(?:\S|(?<=\d)\s+(?=\d))*+"
+_FORWARD: dict[int, regex.Pattern] = {}
+_BACKWARD: dict[int, regex.Pattern] = {}
+
+
+def _forward(k: int) -> regex.Pattern:
+    p = _FORWARD.get(k)
+    if p is None:
+        p = _FORWARD[k] = regex.compile(rf"(?:{_TOKEN}\s++){{0,{k}}}{_TOKEN}")
+    return p
+
+
+def _backward(k: int) -> regex.Pattern:
+    p = _BACKWARD.get(k)
+    if p is None:
+        p = _BACKWARD[k] = regex.compile(rf"(?r)(?:{_TOKEN}\s++){{0,{k}}}{_TOKEN}")
+    return p
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to run one regex: the literal sets to test, and the window reach when bounded."""
+    literals: tuple[tuple[str, ...], ...]  # each set sorted; a document needs one string of each
+    anchors: tuple[tuple[str, ...], ...]   # the sets usable as anchors (no whitespace, no NUL)
+    back: int | None                       # breaks to keep before an anchor (None: no windows)
+    fwd: int | None                        # breaks to keep after an anchor
+
+
+def plan_for(expanded: str) -> Plan | None:
+    """The plan for a regex source, or None when it must always scan the whole text."""
+    try:
+        shape: Shape = analyse(expanded)
+    except (Unsupported, RecursionError, regex.error):
+        return None
+    if shape.nullable or not shape.literals:
+        return None
+    literals = tuple(tuple(sorted(s)) for s in shape.literals)
+    anchors = tuple(s for s in literals if not any(ch.isspace() or ch == "\x00" for x in s for ch in x))
+    r = shape.reach
+    # The regex module finds the digits a digit-led regex starts at quickly on its
+    # own: windows would cost more than they save.
+    if r.forward is None or r.backward is None or not anchors or shape.digit_led:
+        return Plan(literals, anchors, None, None)
+    # A match starts at most ``forward`` breaks before its anchor and reads ``backward`` more.
+    return Plan(literals, anchors, r.forward + r.backward + MARGIN, r.forward + MARGIN)
+
+
+class TextIndex:
+    """Per-text cache of literal look-ups shared by all patterns."""
+    __slots__ = ("text", "_has", "_count")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._has: dict[str, bool] = {}
+        self._count: dict[str, int] = {}
+
+    def has(self, lit: str) -> bool:
+        v = self._has.get(lit)
+        if v is None:
+            v = self._has[lit] = lit in self.text
+        return v
+
+    def count(self, lit: str) -> int:
+        v = self._count.get(lit)
+        if v is None:
+            v = self._count[lit] = self.text.count(lit) if self.has(lit) else 0
+        return v
+
+    def positions(self, lit: str) -> list[int]:
+        out = []
+        find = self.text.find
+        i = find(lit)
+        while i >= 0:
+            out.append(i)
+            i = find(lit, i + 1)
+        return out
+
+
+def finditer(compiled: regex.Pattern, plan: Plan | None, index: TextIndex, timeout: float) -> list:
+    """The matches of ``compiled`` over ``index.text``, as ``list(compiled.finditer(text))`` gives them."""
+    text = index.text
+    if not ENABLED or plan is None:
+        return list(compiled.finditer(text, timeout=timeout))
+    for s in plan.literals:
+        if not any(index.has(x) for x in s):
+            return []
+    if plan.back is None:
+        return list(compiled.finditer(text, timeout=timeout))
+    # The rarest anchor set in this text.
+    best, best_n = None, -1
+    limit = MAX_COVER * len(text) / ((plan.back + plan.fwd + 2) * 6)  # a window spans a few tokens
+    for s in plan.anchors:
+        n = 0
+        for x in s:
+            n += index.count(x)
+            if n > limit:
+                break
+        if best is None or n < best_n:
+            best, best_n = s, n
+    if best_n > limit:  # too many anchors: a full scan is cheaper
+        return list(compiled.finditer(text, timeout=timeout))
+    deadline = time.monotonic() + timeout
+    spans = _windows(text, index, best, plan.back, plan.fwd)
+    if sum(e - s for s, e in spans) > MAX_COVER * len(text):
+        return list(compiled.finditer(text, timeout=_left(deadline)))
+    pieces, starts = [], []  # starts: (offset in the joined text, offset in text)
+    at = 0
+    for s, e in spans:
+        if pieces:
+            pieces.append(SEP)
+            at += len(SEP)
+        starts.append((at, s))
+        pieces.append(text[s:e])
+        at += e - s
+    joined = "".join(pieces)
+    out = []
+    k = 0
+    for m in compiled.finditer(joined, timeout=_left(deadline)):
+        js = m.start()
+        while k + 1 < len(starts) and starts[k + 1][0] <= js:
+            k += 1
+        origin = starts[k][1] + js - starts[k][0]
+        real = compiled.match(text, origin, timeout=_left(deadline))
+        if real is None or real.end() - origin != m.end() - js:
+            # Not the same match on the whole text: never expected; be exact anyway.
+            return list(compiled.finditer(text, timeout=_left(deadline)))
+        out.append(real)
+    return out
+
+
+def _left(deadline: float) -> float:
+    return max(deadline - time.monotonic(), 0.001)
+
+
+def _windows(text: str, index: TextIndex, anchors: tuple[str, ...], back: int, fwd: int) -> list[tuple[int, int]]:
+    occ: list[tuple[int, int]] = []
+    for lit in anchors:
+        if index.has(lit):
+            n = len(lit)
+            occ.extend((i, i + n) for i in index.positions(lit))
+    occ.sort()
+    bw, fw = _backward(back), _forward(fwd)
+    spans: list[tuple[int, int]] = []
+    cur_s = cur_e = -1
+    for a, b in occ:
+        if a <= cur_e:  # inside the current window (its start is not earlier): extend the end
+            cur_e = max(cur_e, fw.match(text, b).end())
+            continue
+        s = bw.match(text, 0, a).start()
+        e = fw.match(text, b).end()
+        if cur_e >= 0 and s - cur_e <= MERGE_GAP:
+            cur_e = max(cur_e, e)
+            continue
+        if cur_e >= 0:
+            spans.append((cur_s, cur_e))
+        cur_s, cur_e = s, e
+    if cur_e >= 0:
+        spans.append((cur_s, cur_e))
+    return spans
