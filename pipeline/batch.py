@@ -93,8 +93,18 @@ def process_source(source: str, opts: Options) -> dict:
         return error_record(source, "extract_error", f"{source}: {type(e).__name__}: {e}", loaded.sha256)
 
 
-def _line(source: str, opts: Options) -> str:
-    return json.dumps(process_source(source, opts), ensure_ascii=False, separators=(",", ":"))
+def _line(source: str, opts: Options) -> tuple[str, tuple]:
+    """One input's JSON line and what the summary counts of it (so that the
+    parent process never parses the line again)."""
+    rec = process_source(source, opts)
+    line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+    return line, _counts(rec)
+
+
+def _counts(rec: dict) -> tuple:
+    err = rec.get("error")
+    types = Counter(m["type"] for m in rec.get("mentions", ()))
+    return rec.get("chars") or 0, (err["code"] if err else None), tuple(types.items())
 
 
 @dataclass
@@ -108,12 +118,18 @@ class Summary:
     seconds: float = 0.0
 
     def add(self, rec: dict) -> None:
+        self.add_counts(_counts(rec))
+
+    def add_counts(self, counts: tuple) -> None:
+        """Count one document from what ``_counts`` made of its record."""
+        chars, error, types = counts
         self.documents += 1
-        if rec.get("error"):
+        if error:
             self.failed += 1
-            self.errors[rec["error"]["code"]] += 1
-        self.chars += rec.get("chars") or 0
-        self.by_type.update(m["type"] for m in rec.get("mentions", ()))
+            self.errors[error] += 1
+        self.chars += chars
+        for t, n in types:
+            self.by_type[t] += n
 
     def render(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
@@ -160,9 +176,9 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":
-        for line in _lines(sources, opts, workers, progress):
+        for line, counts in _lines(sources, opts, workers, progress):
             sys.stdout.write(line + "\n")
-            summary.add(json.loads(line))
+            summary.add_counts(counts)
         sys.stdout.flush()
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -187,16 +203,24 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
         mode = "w"
     target.parent.mkdir(parents=True, exist_ok=True)
     with partial.open(mode, encoding="utf-8") as f:
-        for line in _lines(sources, opts, workers, progress):
+        for line, counts in _lines(sources, opts, workers, progress):
             f.write(line + "\n")
             f.flush()
-            summary.add(json.loads(line))
+            summary.add_counts(counts)
     partial.replace(target)
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _lines(sources: list[str], opts: Options, workers: int, progress: bool) -> Iterator[str]:
+def _load_patterns() -> None:
+    from .patterns import compiled_patterns, languages, lexicon
+    for lang in languages():
+        compiled_patterns(lang)
+        lexicon(lang).variable_plan("no_mention_zone")
+        lexicon(lang).compiled_variable("no_mention_zone")
+
+
+def _lines(sources: list[str], opts: Options, workers: int, progress: bool) -> Iterator[tuple[str, tuple]]:
     bar = None
     if progress:
         from tqdm import tqdm
@@ -209,10 +233,15 @@ def _lines(sources: list[str], opts: Options, workers: int, progress: bool) -> I
                     bar.update()
         else:
             from functools import partial as bind
-            ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            fork = sys.platform.startswith("linux")
+            if fork:
+                _load_patterns()  # once, before the fork: every worker inherits them compiled
+            ctx = get_context("fork" if fork else "spawn")
+            # Chunks big enough to keep the workers' queues cheap, small enough to balance the load.
+            chunksize = max(1, min(32, len(sources) // (workers * 8)))
             with ctx.Pool(workers) as pool:
-                for line in pool.imap(bind(_line, opts=opts), sources, chunksize=4):
-                    yield line
+                for item in pool.imap(bind(_line, opts=opts), sources, chunksize=chunksize):
+                    yield item
                     if bar:
                         bar.update()
     finally:

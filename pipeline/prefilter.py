@@ -12,11 +12,11 @@ each scanning all of it was most of the extract stage's time. What
    one the text that an attempt ending in a match can read: ``backward``
    breaks before (the start of a match is at most its main reach before the
    anchor, and its lookbehinds read further back) and ``forward`` breaks
-   after, plus a margin. The windows are joined with a separator that no
-   anchor straddles and that counts as two breaks, and ``finditer`` runs
-   over that shorter text. Every match there lies inside one window and
+   after, plus a margin. ``finditer`` runs over the windows joined. Every match there lies inside one window and
    read nothing but that window, so it is a match of the whole text at the
-   mapped offset; every match of the whole text lies in a window. Each one
+   mapped offset; every match of the whole text lies in a window. (The
+   windows are joined with a NUL: the breaks a window keeps on each side of
+   its anchors are what keeps an attempt inside it.) Each one
    is matched again on the whole text at its offset (so builders get a real
    match object), and a span that does not come out the same falls back to
    a full scan.
@@ -40,10 +40,10 @@ ENABLED = os.environ.get("VNEXTRACT_PREFILTER", "1") != "0"
 MARGIN = 2            # extra breaks on each side of a window
 MAX_COVER = 0.5       # above this share of the text in windows, scan the whole text
 MERGE_GAP = 64        # windows closer than this are joined
-SEP = " \x00 "        # between windows: two breaks, and no literal of ours contains NUL
+SEP = "\x00"          # between windows: no literal of ours contains NUL, so no anchor straddles two
 
 # A token: non-space characters and whitespace glued between two digits (1 234).
-_TOKEN = r"(?:\S|(?<=\d)\s+(?=\d))*+"
+_TOKEN = r"(?:\S++|(?<=\d)\s++(?=\d))*+"
 _FORWARD: dict[int, regex.Pattern] = {}
 _BACKWARD: dict[int, regex.Pattern] = {}
 
@@ -80,14 +80,15 @@ def plan_for(expanded: str) -> Plan | None:
     if shape.nullable or not shape.literals:
         return None
     literals = tuple(tuple(sorted(s)) for s in shape.literals)
-    anchors = tuple(s for s in literals if not any(ch.isspace() or ch == "\x00" for x in s for ch in x))
+    anchors = tuple(s for s in literals if not any("\x00" in x for x in s))
     r = shape.reach
     # The regex module finds the digits a digit-led regex starts at quickly on its
     # own: windows would cost more than they save.
     if r.forward is None or r.backward is None or not anchors or shape.digit_led:
         return Plan(literals, anchors, None, None)
-    # A match starts at most ``forward`` breaks before its anchor and reads ``backward`` more.
-    return Plan(literals, anchors, r.forward + r.backward + MARGIN, r.forward + MARGIN)
+    # A match starts at most ``main`` breaks before its anchor, and reads ``backward`` more
+    # before its start and ``forward`` after it.
+    return Plan(literals, anchors, r.main + r.backward + MARGIN, r.forward + MARGIN)
 
 
 class TextIndex:

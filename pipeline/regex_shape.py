@@ -333,15 +333,15 @@ def parse(src: str):
 
 @functools.lru_cache(maxsize=None)
 def _whitespace() -> str:
-    """Every character ``\\s`` matches."""
-    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
-    return "".join(regex.findall(r"\s", every))
+    """Every character ``\\s`` matches (White_Space: none above U+3000)."""
+    return "".join(regex.findall(r"\s", "".join(chr(c) for c in range(0x3001))))
 
 
-@functools.lru_cache(maxsize=None)
-def _digits() -> frozenset[str]:
-    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
-    return frozenset(regex.findall(r"\d", every))
+_DIGIT = regex.compile(r"\d")
+
+
+def _is_digit(c: str) -> bool:
+    return _DIGIT.fullmatch(c) is not None
 
 
 @dataclass(frozen=True)
@@ -356,7 +356,7 @@ def char_kind(src: str, chars: frozenset[str] | None) -> CharKind:
     ws_chars = _whitespace()
     if chars is not None:
         return CharKind(any(c in ws_chars for c in chars), all(c in ws_chars for c in chars),
-                        all(c in _digits() for c in chars))
+                        all(_is_digit(c) for c in chars))
     if src == r"\s":
         return CharKind(True, True, False)
     if src == r"\d":
@@ -372,6 +372,8 @@ def char_kind(src: str, chars: frozenset[str] | None) -> CharKind:
 class _Lit:
     exact: frozenset[str] | None          # every string the node can match, when few and known
     cnf: list[frozenset[str]] = field(default_factory=list)  # each match contains a string of each set
+    prefix: frozenset[str] | None = None  # (when not exact) each match starts with one of these
+    suffix: frozenset[str] | None = None  # (when not exact) each match ends with one of these
 
 
 def _cross(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
@@ -404,7 +406,9 @@ def _lit(node, groups: dict) -> _Lit:
             if exact is not None:
                 return _Lit(exact)
         if node.min >= 1:
-            return _Lit(None, inner.cnf + _as_cnf(inner.exact))
+            # Every match starts and ends with one of the child's strings.
+            ends = inner.exact if inner.exact is not None and "" not in inner.exact else None
+            return _Lit(None, inner.cnf + _as_cnf(inner.exact), ends, ends)
         return _Lit(None)
     if isinstance(node, Alt):
         parts = [_lit(b, groups) for b in node.branches]
@@ -435,8 +439,11 @@ def _lit(node, groups: dict) -> _Lit:
                 cnf.extend(_as_cnf(run))
                 run, whole = p.exact, False
             else:
-                cnf.extend(_as_cnf(run))
-                run, whole = frozenset([""]), False
+                # "un" + [ \t]+ + "an": the run goes on into what the item surely starts with,
+                # and a new run starts with what it surely ends with.
+                joined = _cross(run, p.prefix) if p.prefix is not None else None
+                cnf.extend(_as_cnf(joined if joined is not None else run))
+                run, whole = (p.suffix if p.suffix is not None else frozenset([""])), False
         if whole:
             return _Lit(run, cnf)
         cnf.extend(_as_cnf(run))
@@ -497,7 +504,10 @@ def _frag(node, groups: dict) -> _Frag:
     if isinstance(node, Assert):
         return _Frag(True, set(), set(), [])
     if isinstance(node, Look):
-        return _Frag(True, set(), set(), [(node.behind, _reach_of(node.item, groups))])
+        reach = groups.get(("reach", id(node)))
+        if reach is None:
+            reach = groups[("reach", id(node))] = _reach_of(node.item, groups)
+        return _Frag(True, set(), set(), [(node.behind, reach)])
     if isinstance(node, BackRef):
         target = groups.get(node.ref)
         if target is None:
@@ -625,8 +635,9 @@ def _breaks(frag: _Frag) -> int | None:
 
 @dataclass(frozen=True)
 class Reach:
-    forward: int | None
-    backward: int | None
+    forward: int | None   # breaks touched reading on from the start, lookaheads included
+    backward: int | None  # breaks touched reading back before the start (lookbehinds)
+    main: int | None = None  # breaks touched by the consuming part alone (start to end of a match)
 
 
 def _reach_of(node, groups: dict) -> Reach:
@@ -634,18 +645,18 @@ def _reach_of(node, groups: dict) -> Reach:
     frag = _frag(node, groups)
     main = _breaks(frag)
     if main is None:
-        return Reach(None, None)
+        return Reach(None, None, None)
     fwd, back = main, 0
     for _behind, r in frag.looks:
         if r.forward is None or r.backward is None:
-            return Reach(None, None)
+            return Reach(None, None, None)
         # A lookaround sits within ``main`` breaks of the start and reads up to
         # ``r.forward + r.backward`` breaks either way from there (its own
         # lookarounds included): count it both ways.
         extent = r.forward + r.backward
         fwd = max(fwd, main + extent)
         back = max(back, extent)
-    return Reach(fwd, back)
+    return Reach(fwd, back, main)
 
 
 @dataclass(frozen=True)

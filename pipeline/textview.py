@@ -46,19 +46,20 @@ def _fold_char(c: str) -> str:
     return base if len(base) == 1 else low
 
 
-_FOLD_CACHE: dict[str, str] = {}
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        f = self[code] = _fold_char(chr(code))
+        return f
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, keeping the length (one char per char)."""
-    out = []
-    cache = _FOLD_CACHE
-    for c in text:
-        f = cache.get(c)
-        if f is None:
-            f = cache[c] = _fold_char(c)
-        out.append(f)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)
