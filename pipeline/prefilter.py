@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -42,24 +43,8 @@ MAX_COVER = 0.5       # above this share of the text in windows, scan the whole 
 MERGE_GAP = 64        # windows closer than this are joined
 SEP = "\x00"          # between windows: no literal of ours contains NUL, so no anchor straddles two
 
-# A token: non-space characters and whitespace glued between two digits (1 234).
-_TOKEN = r"(?:\S++|(?<=\d)\s++(?=\d))*+"
-_FORWARD: dict[int, regex.Pattern] = {}
-_BACKWARD: dict[int, regex.Pattern] = {}
-
-
-def _forward(k: int) -> regex.Pattern:
-    p = _FORWARD.get(k)
-    if p is None:
-        p = _FORWARD[k] = regex.compile(rf"(?:{_TOKEN}\s++){{0,{k}}}{_TOKEN}")
-    return p
-
-
-def _backward(k: int) -> regex.Pattern:
-    p = _BACKWARD.get(k)
-    if p is None:
-        p = _BACKWARD[k] = regex.compile(rf"(?r)(?:{_TOKEN}\s++){{0,{k}}}{_TOKEN}")
-    return p
+# A break: a whitespace run, unless a digit is right before and right after it (1 234).
+_BREAK = regex.compile(r"(?<!\s)(?:(?<!\d)\s++|\s++(?!\d))")
 
 
 @dataclass(frozen=True)
@@ -69,6 +54,7 @@ class Plan:
     anchors: tuple[tuple[str, ...], ...]   # the sets usable as anchors (no whitespace, no NUL)
     back: int | None                       # breaks to keep before an anchor (None: no windows)
     fwd: int | None                        # breaks to keep after an anchor
+    cover: float = MAX_COVER               # use windows only below this share of the text
 
 
 def plan_for(expanded: str) -> Plan | None:
@@ -82,23 +68,32 @@ def plan_for(expanded: str) -> Plan | None:
     literals = tuple(tuple(sorted(s)) for s in shape.literals)
     anchors = tuple(s for s in literals if not any("\x00" in x for x in s))
     r = shape.reach
-    # The regex module finds the digits a digit-led regex starts at quickly on its
-    # own: windows would cost more than they save.
-    if r.forward is None or r.backward is None or not anchors or shape.digit_led:
+    if r.forward is None or r.backward is None or not anchors:
         return Plan(literals, anchors, None, None)
     # A match starts at most ``main`` breaks before its anchor, and reads ``backward`` more
     # before its start and ``forward`` after it.
-    return Plan(literals, anchors, r.main + r.backward + MARGIN, r.forward + MARGIN)
+    # The regex module skips quickly to the digits a digit-led regex starts with:
+    # windows pay off for it only when they are few.
+    return Plan(literals, anchors, r.main + r.backward + MARGIN, r.forward + MARGIN,
+                MAX_COVER / 8 if shape.digit_led else MAX_COVER)
 
 
 class TextIndex:
-    """Per-text cache of literal look-ups shared by all patterns."""
-    __slots__ = ("text", "_has", "_count")
+    """Per-text cache of literal look-ups and breaks, shared by all patterns."""
+    __slots__ = ("text", "_has", "_count", "_breaks")
 
     def __init__(self, text: str):
         self.text = text
         self._has: dict[str, bool] = {}
         self._count: dict[str, int] = {}
+        self._breaks: tuple[list[int], list[int]] | None = None
+
+    def breaks(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the text's breaks, in order."""
+        if self._breaks is None:
+            spans = [m.span() for m in _BREAK.finditer(self.text)]
+            self._breaks = ([s for s, _ in spans], [e for _, e in spans])
+        return self._breaks
 
     def has(self, lit: str) -> bool:
         v = self._has.get(lit)
@@ -127,14 +122,21 @@ def finditer(compiled: regex.Pattern, plan: Plan | None, index: TextIndex, timeo
     text = index.text
     if not ENABLED or plan is None:
         return list(compiled.finditer(text, timeout=timeout))
+    known, has = index._has, None
     for s in plan.literals:
-        if not any(index.has(x) for x in s):
+        for x in s:
+            has = known.get(x)
+            if has is None:
+                has = known[x] = x in text
+            if has:
+                break
+        if not has:
             return []
     if plan.back is None:
         return list(compiled.finditer(text, timeout=timeout))
     # The rarest anchor set in this text.
     best, best_n = None, -1
-    limit = MAX_COVER * len(text) / ((plan.back + plan.fwd + 2) * 6)  # a window spans a few tokens
+    limit = plan.cover * len(text) / ((plan.back + plan.fwd + 2) * 6)  # a window spans a few tokens
     for s in plan.anchors:
         n = 0
         for x in s:
@@ -147,7 +149,7 @@ def finditer(compiled: regex.Pattern, plan: Plan | None, index: TextIndex, timeo
         return list(compiled.finditer(text, timeout=timeout))
     deadline = time.monotonic() + timeout
     spans = _windows(text, index, best, plan.back, plan.fwd)
-    if sum(e - s for s, e in spans) > MAX_COVER * len(text):
+    if sum(e - s for s, e in spans) > plan.cover * len(text):
         return list(compiled.finditer(text, timeout=_left(deadline)))
     pieces, starts = [], []  # starts: (offset in the joined text, offset in text)
     at = 0
@@ -179,24 +181,30 @@ def _left(deadline: float) -> float:
 
 
 def _windows(text: str, index: TextIndex, anchors: tuple[str, ...], back: int, fwd: int) -> list[tuple[int, int]]:
+    """Merged spans from ``back`` breaks before each anchor to ``fwd`` breaks after it.
+
+    Only whole breaks count: a whitespace run an anchor starts or ends inside
+    is not one of them, so a window never keeps less than it should.
+    """
     occ: list[tuple[int, int]] = []
     for lit in anchors:
         if index.has(lit):
             n = len(lit)
             occ.extend((i, i + n) for i in index.positions(lit))
     occ.sort()
-    bw, fw = _backward(back), _forward(fwd)
+    starts, ends = index.breaks()
+    nb, size = len(starts), len(text)
     spans: list[tuple[int, int]] = []
     cur_s = cur_e = -1
     for a, b in occ:
-        if a <= cur_e:  # inside the current window (its start is not earlier): extend the end
-            cur_e = max(cur_e, fw.match(text, b).end())
+        j = bisect_left(starts, b) + fwd  # the first break not kept after the anchor
+        e = starts[j] if j < nb else size
+        if a <= cur_e + MERGE_GAP and cur_e >= 0:
+            if e > cur_e:
+                cur_e = e
             continue
-        s = bw.match(text, 0, a).start()
-        e = fw.match(text, b).end()
-        if cur_e >= 0 and s - cur_e <= MERGE_GAP:
-            cur_e = max(cur_e, e)
-            continue
+        i = bisect_right(ends, a) - 1 - back  # the last break not kept before it
+        s = ends[i] if i >= 0 else 0
         if cur_e >= 0:
             spans.append((cur_s, cur_e))
         cur_s, cur_e = s, e

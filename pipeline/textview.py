@@ -57,9 +57,25 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+_FOLD_BMP: str | None = None
+
+
+def _fold_bmp() -> str:
+    """The fold of every character of the Basic Multilingual Plane, as one string to index."""
+    global _FOLD_BMP
+    if _FOLD_BMP is None:
+        _FOLD_BMP = "".join(_fold_char(chr(c)) for c in range(0x10000))
+    return _FOLD_BMP
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, keeping the length (one char per char)."""
-    return text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return text.lower()  # what _fold_char does to ASCII
+    if max(text) > "\uffff":
+        return text.translate(_FOLD_TABLE)
+    # A string as the table: indexing it is faster than a dict look-up per character.
+    return text.translate(_fold_bmp())
 
 
 @dataclass(frozen=True)
@@ -97,11 +113,16 @@ def _nfc_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(offsets)
 
 
+# _NORM_TABLE as a string indexed by code point (no key of it lies above U+FFFF;
+# a character above is left as it is, as with the dict).
+_NORM_BMP = "".join(_NORM_TABLE.get(c, chr(c)) for c in range(0x10000))
+
+
 def make_view(text: str) -> TextView:
     """Build the norm and fold views of ``text`` (the document as decoded)."""
     if unicodedata.is_normalized("NFC", text):
         nfc, offsets = text, ()
     else:
         nfc, offsets = _nfc_with_map(text)
-    norm = nfc.translate(_NORM_TABLE)
+    norm = nfc if nfc.isascii() else nfc.translate(_NORM_BMP)  # every key of the table is non-ASCII
     return TextView(original=text, norm=norm, fold=fold(norm), offsets=offsets)
