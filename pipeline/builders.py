@@ -72,11 +72,15 @@ def builder(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+_GROUP_NAMES: dict[regex.Pattern, frozenset[str]] = {}
+
+
 def _group(m: regex.Match, name: str) -> str | None:
-    try:
-        return m.group(name)
-    except IndexError:
-        return None
+    """The group's text, or None when it did not take part or the regex has no such group."""
+    names = _GROUP_NAMES.get(m.re)
+    if names is None:
+        names = _GROUP_NAMES[m.re] = frozenset(m.re.groupindex)
+    return m.group(name) if name in names else None
 
 
 def _span(m: regex.Match) -> tuple[int, int]:

@@ -67,6 +67,8 @@ def plan_for(expanded: str) -> Plan | None:
         return None
     literals = tuple(tuple(sorted(s)) for s in shape.literals)
     anchors = tuple(s for s in literals if not any("\x00" in x for x in s))
+    # Likely rarest first: longer strings, then fewer of them.
+    anchors = tuple(sorted(anchors, key=lambda s: (-min(len(x) for x in s), len(s))))
     r = shape.reach
     if r.forward is None or r.backward is None or not anchors:
         return Plan(literals, anchors, None, None)
@@ -137,14 +139,20 @@ def finditer(compiled: regex.Pattern, plan: Plan | None, index: TextIndex, timeo
     # The rarest anchor set in this text.
     best, best_n = None, -1
     limit = plan.cover * len(text) / ((plan.back + plan.fwd + 2) * 6)  # a window spans a few tokens
+    counts = index._count
     for s in plan.anchors:
         n = 0
         for x in s:
-            n += index.count(x)
+            c = counts.get(x)
+            if c is None:
+                c = counts[x] = text.count(x) if known.get(x, True) else 0
+            n += c
             if n > limit:
                 break
         if best is None or n < best_n:
             best, best_n = s, n
+            if n == 0 or n * 4 <= limit:  # few enough: no need to look further
+                break
     if best_n > limit:  # too many anchors: a full scan is cheaper
         return list(compiled.finditer(text, timeout=timeout))
     deadline = time.monotonic() + timeout
