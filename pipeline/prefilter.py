@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import time
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 import regex
@@ -44,7 +45,7 @@ MERGE_GAP = 64        # windows closer than this are joined
 SEP = "\x00"          # between windows: no literal of ours contains NUL, so no anchor straddles two
 
 # A break: a whitespace run, unless a digit is right before and right after it (1 234).
-_BREAK = regex.compile(r"(?<!\s)(?:(?<!\d)\s++|\s++(?!\d))")
+_BREAK = regex.compile(r"((?<!\s)(?:(?<!\d)\s++|\s++(?!\d)))")  # captured: split keeps the breaks
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,9 @@ class TextIndex:
     def breaks(self) -> tuple[list[int], list[int]]:
         """Starts and ends of the text's breaks, in order."""
         if self._breaks is None:
-            spans = [m.span() for m in _BREAK.finditer(self.text)]
-            self._breaks = ([s for s, _ in spans], [e for _, e in spans])
+            # text, break, text, break, ..., text: the running lengths are the offsets.
+            at = list(accumulate(map(len, _BREAK.split(self.text))))
+            self._breaks = (at[0:-1:2], at[1::2])
         return self._breaks
 
     def has(self, lit: str) -> bool:
