@@ -157,7 +157,12 @@ def stage_dateparser(corpus: str, out: str, kb: int = 200) -> dict:
 
 
 def _sha(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Hash of a file, read in chunks: reading a 200 MB output whole would count in the stage's RSS."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 STAGES = {

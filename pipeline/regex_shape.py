@@ -141,8 +141,10 @@ class _Parser:
                 lo, hi, self.i = 0, 1, self.i + 1
             elif c == "{":
                 m = regex.match(r"\{(\d*)(?:(,)(\d*))?\}", self.s[self.i:])
-                if not m or (m.group(1) == "" and not m.group(2)) or (m.group(1) == "" and m.group(3) == "" ):
-                    return atom  # a literal brace, read by atom() next time
+                if not m or (m.group(1) == "" and not m.group(2)) or (m.group(1) == "" and m.group(3) == ""):
+                    # A brace that is no quantifier: a fuzzy constraint ({e<=1}) or a literal;
+                    # expanded patterns have neither, so do not guess.
+                    raise Unsupported(f"'{{' at {self.i} is no quantifier")
                 lo = int(m.group(1) or 0)
                 hi = lo if not m.group(2) else (int(m.group(3)) if m.group(3) else None)
                 self.i += m.end()
@@ -168,7 +170,7 @@ class _Parser:
         if c == ".":
             self.i += 1
             return Atom(".", None)
-        if c in "*+?":
+        if c in "*+?{":
             raise Unsupported(f"nothing to repeat at {self.i}")
         self.i += 1
         return Atom(regex.escape(c), frozenset(c))

@@ -82,8 +82,9 @@ def test_shape_of_simple_regexes():
     assert analyse(r"\d{1,3}(?:[ .]\d{3})+").reach.forward == 0
     assert analyse(r"x[\s(]*y").reach.forward is None
     assert analyse(r"(?<=between\s+)\d+").reach.backward == 1
-    with pytest.raises(Unsupported):
-        analyse(r"(?i)abc")
+    for unsupported in (r"(?i)abc", r"(?:abc){e<=1}", r"a\Kb", r"{", r"(?(1)a|b)"):
+        with pytest.raises(Unsupported):
+            analyse(unsupported)
 
 
 def test_a_text_without_a_required_literal_is_skipped():
