@@ -195,6 +195,7 @@ class LanguageLexicon:
         return _VAR.sub(sub, template)
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm_key(k: str) -> str:
     return " ".join(fold(str(k)).split())
 
