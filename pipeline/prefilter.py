@@ -42,6 +42,7 @@ ENABLED = os.environ.get("VNEXTRACT_PREFILTER", "1") != "0"
 MARGIN = 2            # extra breaks on each side of a window
 MAX_COVER = 0.5       # above this share of the text in windows, scan the whole text
 MERGE_GAP = 64        # windows closer than this are joined
+BREAKS_TIMEOUT = 1.0  # seconds for finding the breaks of a text (a linear regex; every regex has a timeout)
 SEP = "\x00"          # between windows: no literal of ours contains NUL, so no anchor straddles two
 
 # A break: a whitespace run, unless a digit is right before and right after it (1 234).
@@ -94,7 +95,7 @@ class TextIndex:
         """Starts and ends of the text's breaks, in order."""
         if self._breaks is None:
             # text, break, text, break, ..., text: the running lengths are the offsets.
-            at = list(accumulate(map(len, _BREAK.split(self.text))))
+            at = list(accumulate(map(len, _BREAK.split(self.text, timeout=BREAKS_TIMEOUT))))
             self._breaks = (at[0:-1:2], at[1::2])
         return self._breaks
 
