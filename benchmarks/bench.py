@@ -80,11 +80,22 @@ def build_corpus(dest: Path, size_mb: float) -> tuple[int, int]:
 
 
 def walk(root: str) -> list[str]:
-    out = []
+    return list(iter_files(root))
+
+
+def iter_files(root: str):
     for r, dirs, names in os.walk(root):
         dirs.sort()
-        out.extend(os.path.join(r, f) for f in sorted(names) if f.endswith(".txt"))
-    return out
+        yield from (os.path.join(r, f) for f in sorted(names) if f.endswith(".txt"))
+
+
+def size_of(root: str) -> tuple[int, int]:
+    """Bytes and number of files, without holding the list of paths (it would count in the RSS)."""
+    nbytes = nfiles = 0
+    for f in iter_files(root):
+        nbytes += os.path.getsize(f)
+        nfiles += 1
+    return nbytes, nfiles
 
 
 # --- stages (each runs in its own interpreter) ---------------------------------
@@ -117,17 +128,17 @@ def stage_pipeline(corpus: str, out: str) -> dict:
         compiled_patterns(lang)
         lexicon(lang).compiled_variable("no_mention_zone")
     load = time.perf_counter() - t0
-    nbytes = sum(os.path.getsize(f) for f in walk(corpus))
     t0, c0 = time.perf_counter(), time.process_time()
     summary = run([corpus], out, Options(), workers=1, overwrite=True)
-    return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "bytes": nbytes,
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    nbytes, _ = size_of(corpus)
+    return {"seconds": seconds, "cpu": cpu, "bytes": nbytes,
             "docs": summary.documents,
             "failed": summary.failed, "load_seconds": load, "sha": _sha(out)}
 
 
 def stage_cli(corpus: str, out: str, workers: int) -> dict:
-    nbytes = sum(os.path.getsize(f) for f in walk(corpus))
-    docs = len(walk(corpus))
+    nbytes, docs = size_of(corpus)
     cmd = [sys.executable, "-m", "pipeline", "extract", corpus, "-o", out, "--overwrite", "--quiet",
            "--workers", str(workers)]
     t0 = time.perf_counter()

@@ -44,7 +44,8 @@ def iter_inputs(paths: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIXES)
             for root, dirs, files in os.walk(path, followlinks=False, onerror=None):
                 dirs.sort()
                 found.extend(os.path.join(root, f) for f in files if f.lower().endswith(suffixes))
-            yield from sorted(found)
+            found.sort()
+            yield from found
         else:
             # A missing file is reported as an error record, not skipped.
             yield p

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from .builders import BUILDERS, BuildContext
 from .candidates import Candidate, Rejected
-from .prefilter import TextIndex, finditer
 from .patterns import REGEX_TIMEOUT, CompiledPattern, LanguageLexicon, compiled_patterns, lexicon
+from .prefilter import TextIndex, finditer
 from .tables import table_candidates
 from .textview import TextView
 

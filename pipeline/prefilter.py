@@ -7,32 +7,33 @@ each scanning all of it was most of the extract stage's time. What
 1. **Skip.** Every match contains a string of each of the regex's required
    literal sets; when a document lacks all strings of one set, the pattern
    has no match in it (``trimestre``/``semestre``, a currency word...).
-2. **Windows.** Otherwise, when the reach of the regex is bounded, take the
-   occurrences of its rarest literal set (the *anchors*) and around each
-   one the text that an attempt ending in a match can read: ``backward``
-   breaks before (the start of a match is at most its main reach before the
-   anchor, and its lookbehinds read further back) and ``forward`` breaks
-   after, plus a margin. ``finditer`` runs over the windows joined. Every match there lies inside one window and
-   read nothing but that window, so it is a match of the whole text at the
-   mapped offset; every match of the whole text lies in a window. (The
-   windows are joined with a NUL: the breaks a window keeps on each side of
-   its anchors are what keeps an attempt inside it.) Each one
-   is matched again on the whole text at its offset (so builders get a real
-   match object), and a span that does not come out the same falls back to
-   a full scan.
-3. Otherwise (unbounded reach, no literal, or anchors so dense that the
-   windows would cover most of the text) the pattern scans the whole text.
+2. **Windows.** Otherwise, when the reach of the regex is bounded and it
+   does not start with a digit, take the occurrences of its rarest literal
+   set (the *anchors*) and around each one what an attempt that ends in a
+   match can read: ``main + backward`` breaks before it (a match starts at
+   most ``main`` breaks before its anchor, and its lookbehinds read further
+   back) and ``forward`` breaks after, plus a margin. ``finditer`` runs over
+   these windows joined by a NUL (no literal contains one, so no anchor
+   straddles two windows). A match there contains an anchor, so it lies in
+   that anchor's window and read nothing else: it is a match of the whole
+   text at the mapped offset; and every match of the whole text lies in a
+   window. Each one is matched again on the whole text at its offset (so
+   builders get a real match object); a span that does not come out the
+   same falls back to a full scan.
+3. Otherwise (unbounded reach, no literal, a regex that starts with a digit,
+   or anchors so dense that the windows would cover most of the text) the
+   pattern scans the whole text.
 
-``PREFILTER=0`` in the environment turns all this off (every pattern scans
-the whole text), for comparisons.
+``VNEXTRACT_PREFILTER=0`` in the environment turns all this off (every
+pattern scans the whole text), for comparisons.
 """
 from __future__ import annotations
 
 import os
 import time
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -53,7 +54,7 @@ _BREAK = regex.compile(r"((?<!\s)(?:(?<!\d)\s++|\s++(?!\d)))")  # captured: spli
 class Plan:
     """How to run one regex: the literal sets to test, and the window reach when bounded."""
     literals: tuple[tuple[str, ...], ...]  # each set sorted; a document needs one string of each
-    anchors: tuple[tuple[str, ...], ...]   # the sets usable as anchors (no whitespace, no NUL)
+    anchors: tuple[tuple[str, ...], ...]   # the sets usable as anchors (no NUL), likely rarest first
     back: int | None                       # breaks to keep before an anchor (None: no windows)
     fwd: int | None                        # breaks to keep after an anchor
     cover: float = MAX_COVER               # use windows only below this share of the text

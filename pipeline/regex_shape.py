@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import sys
 from dataclasses import dataclass, field
 
 import regex
@@ -333,7 +332,7 @@ def parse(src: str):
 
 # --- character classes ----------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _whitespace() -> str:
     """Every character ``\\s`` matches (White_Space: none above U+3000)."""
     return "".join(regex.findall(r"\s", "".join(chr(c) for c in range(0x3001))))
@@ -353,7 +352,7 @@ class CharKind:
     digit_only: bool  # matches \d characters only
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def char_kind(src: str, chars: frozenset[str] | None) -> CharKind:
     ws_chars = _whitespace()
     if chars is not None:
@@ -541,7 +540,7 @@ def _frag(node, groups: dict) -> _Frag:
         if hi is None:
             # lo mandatory copies (at least one), the last of which loops on itself
             out = _Frag(True, set(), set(), [])
-            for k, f in enumerate(copies):
+            for f in copies:
                 for p in out.last:
                     p.follow |= f.first
                 first = out.first | f.first if out.nullable else out.first
