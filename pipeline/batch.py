@@ -345,6 +345,13 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _load_patterns() -> None:
+    from .patterns import compiled_patterns, languages, lexicon
+    for lang in languages():
+        compiled_patterns(lang)
+        lexicon(lang).compiled_variable("no_mention_zone")
+
+
 def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool) -> Iterator[Outcome]:
     bar = None
     if progress:
@@ -358,9 +365,14 @@ def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool)
                     bar.update()
         else:
             from functools import partial as bind
-            ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            fork = sys.platform.startswith("linux")
+            if fork:
+                _load_patterns()  # once, before the fork: every worker inherits them compiled
+            ctx = get_context("fork" if fork else "spawn")
+            # Chunks big enough to keep the workers' queues cheap, small enough to balance the load.
+            chunksize = max(1, min(32, len(sources) // (workers * 8)))
             with ctx.Pool(workers, initializer=_ignore_interrupt) as pool:
-                for o in pool.imap(bind(_outcome, opts=opts), sources, chunksize=4):
+                for o in pool.imap(bind(_outcome, opts=opts), sources, chunksize=chunksize):
                     yield o
                     if bar:
                         bar.update()

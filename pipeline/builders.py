@@ -56,6 +56,11 @@ class BuildContext:
         return float(value)
 
 
+_DIGITS = regex.compile(r"\d+")
+_SPACES = regex.compile(r"\s+")
+_DASH = regex.compile(r"\s*-\s*")
+_LIST_LEAD = regex.compile(r"(^|[\n;:]\s*|\n\s*)$")
+
 Builder = Callable[[regex.Match, BuildContext], list[Candidate]]
 BUILDERS: dict[str, Builder] = {}
 
@@ -67,11 +72,15 @@ def builder(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+_GROUP_NAMES: dict[regex.Pattern, frozenset[str]] = {}
+
+
 def _group(m: regex.Match, name: str) -> str | None:
-    try:
-        return m.group(name)
-    except IndexError:
-        return None
+    """The group's text, or None when it did not take part or the regex has no such group."""
+    names = _GROUP_NAMES.get(m.re)
+    if names is None:
+        names = _GROUP_NAMES[m.re] = frozenset(m.re.groupindex)
+    return m.group(name) if name in names else None
 
 
 def _span(m: regex.Match) -> tuple[int, int]:
@@ -108,7 +117,7 @@ def _year(s: str | None, pivot: int | None = None) -> int | None:
 def _day(s: str | None) -> int | None:
     if not s:
         return None
-    digits = regex.match(r"\d+", s)
+    digits = _DIGITS.match(s)
     return int(digits.group()) if digits else None
 
 
@@ -200,7 +209,7 @@ def build_period(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
 
 def _code(s: str) -> str:
     """ASCII, upper case, no spaces: ``QĐ-TTg`` -> ``QD-TTG``."""
-    return regex.sub(r"\s+", "", fold(s)).upper()
+    return _SPACES.sub("", fold(s)).upper()
 
 
 def _doc_fields(number: int, kind: str | None, issuer: str | None, year: int | None,
@@ -233,7 +242,7 @@ def build_doc_code(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     e -= cut
     if code is not None:
         code = code[:len(code) - cut]
-        segments = [_code(x) for x in regex.split(r"\s*-\s*", code.strip()) if x.strip()]
+        segments = [_code(x) for x in _DASH.split(code.strip()) if x.strip()]
         if ctx.lex.lookup("kind_code", segments[0]) is not None and len(segments) > 1:
             kind, issuer = segments[0], "-".join(segments[1:])
         else:
@@ -342,7 +351,7 @@ def _is_list_number(m: regex.Match, ctx: BuildContext) -> bool:
     end = m.end("num")
     if end < len(text) and text[end] in ".)" and (end + 1 == len(text) or text[end + 1].isspace()):
         before = text[max(0, m.start("num") - 3):m.start("num")]
-        return m.start("num") == 0 or bool(regex.search(r"(^|[\n;:]\s*|\n\s*)$", before))
+        return m.start("num") == 0 or bool(_LIST_LEAD.search(before))
     return False
 
 

@@ -17,6 +17,8 @@ CONVENTIONS = ("space-dot", "comma")
 MAX_VALUE = 1e18  # beyond any amount, count or score a report gives
 
 _SPACES = regex.compile(r"[ \u00a0\u202f\u2009]")
+_COMMA_GROUPS = regex.compile(r"\d{1,3}(?:,\d{3})+")
+_DOT_GROUPS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 class NumberFormatError(ValueError):
@@ -36,7 +38,7 @@ def parse_number(s: str, convention: str) -> float:
         raise ValueError(f"unknown number convention {convention!r}; choose one of {CONVENTIONS}")
     if convention == "comma":
         # 1,301.5 -> 1301.5; 15,058 -> 15058; 1,5 (rare, continental habit) -> 1.5
-        if "," in raw and "." not in raw and not regex.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        if "," in raw and "." not in raw and not _COMMA_GROUPS.fullmatch(raw):
             raw = raw.replace(",", ".")
         else:
             raw = raw.replace(",", "")
@@ -44,7 +46,7 @@ def parse_number(s: str, convention: str) -> float:
         if "," in raw:
             int_part, _, dec = raw.rpartition(",")
             raw = int_part.replace(".", "") + "." + dec
-        elif regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+        elif _DOT_GROUPS.fullmatch(raw):
             raw = raw.replace(".", "")
     try:
         value = float(raw)

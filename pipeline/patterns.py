@@ -33,6 +33,7 @@ from .textview import fold
 PATTERNS_DIR = Path(os.environ.get("VNEXTRACT_PATTERNS") or Path(__file__).resolve().parent.parent / "patterns")
 REGEX_TIMEOUT = 1.0  # seconds, per pattern and document
 _VAR = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same data, faster
 
 
 class PatternFileError(ValueError):
@@ -189,6 +190,7 @@ class LanguageLexicon:
         return _VAR.sub(sub, template)
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm_key(k: str) -> str:
     return " ".join(fold(str(k)).split())
 
@@ -201,7 +203,7 @@ def _word_regex(word: str) -> str:
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return yaml.load(f, Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as e:
         raise PatternFileError(f"{path}: cannot read: {e}") from e
 
@@ -238,8 +240,12 @@ def check_lang(lang: str, root: Path = PATTERNS_DIR) -> str:
     return lang
 
 
-@functools.lru_cache(maxsize=None)
 def lexicon(lang: str, root: Path = PATTERNS_DIR) -> LanguageLexicon:
+    return _lexicon(lang, root)  # one cache entry whether root is given or not
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon(lang: str, root: Path) -> LanguageLexicon:
     common = _validate(Lexicon, _load_yaml(root / "common" / "lexicon.yaml"), root / "common" / "lexicon.yaml")
     own_path = root / lang / "lexicon.yaml"
     own = _validate(Lexicon, _load_yaml(own_path), own_path) if own_path.exists() else Lexicon(lang=lang)
@@ -255,9 +261,13 @@ def load_pattern_file(path: Path) -> PatternFile:
     return _validate(PatternFile, _load_yaml(path), path)
 
 
-@functools.lru_cache(maxsize=None)
 def compiled_patterns(lang: str, root: Path = PATTERNS_DIR) -> tuple[CompiledPattern, ...]:
     """Every pattern that applies to ``lang``, compiled, in file order."""
+    return _compiled_patterns(lang, root)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_patterns(lang: str, root: Path) -> tuple[CompiledPattern, ...]:
     from .builders import BUILDERS  # builders import this module's types
 
     check_lang(lang, root)

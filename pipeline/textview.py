@@ -46,19 +46,36 @@ def _fold_char(c: str) -> str:
     return base if len(base) == 1 else low
 
 
-_FOLD_CACHE: dict[str, str] = {}
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        f = self[code] = _fold_char(chr(code))
+        return f
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+_FOLD_BMP: str | None = None
+
+
+def _fold_bmp() -> str:
+    """The fold of every character of the Basic Multilingual Plane, as one string to index."""
+    global _FOLD_BMP
+    if _FOLD_BMP is None:
+        _FOLD_BMP = "".join(_fold_char(chr(c)) for c in range(0x10000))
+    return _FOLD_BMP
 
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, keeping the length (one char per char)."""
-    out = []
-    cache = _FOLD_CACHE
-    for c in text:
-        f = cache.get(c)
-        if f is None:
-            f = cache[c] = _fold_char(c)
-        out.append(f)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()  # what _fold_char does to ASCII
+    if max(text) > "\uffff":
+        return text.translate(_FOLD_TABLE)
+    # A string as the table: indexing it is faster than a dict look-up per character.
+    return text.translate(_fold_bmp())
 
 
 @dataclass(frozen=True)
@@ -96,11 +113,16 @@ def _nfc_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(offsets)
 
 
+# _NORM_TABLE as a string indexed by code point (no key of it lies above U+FFFF;
+# a character above is left as it is, as with the dict).
+_NORM_BMP = "".join(_NORM_TABLE.get(c, chr(c)) for c in range(0x10000))
+
+
 def make_view(text: str) -> TextView:
     """Build the norm and fold views of ``text`` (the document as decoded)."""
     if unicodedata.is_normalized("NFC", text):
         nfc, offsets = text, ()
     else:
         nfc, offsets = _nfc_with_map(text)
-    norm = nfc.translate(_NORM_TABLE)
+    norm = nfc if nfc.isascii() else nfc.translate(_NORM_BMP)  # every key of the table is non-ASCII
     return TextView(original=text, norm=norm, fold=fold(norm), offsets=offsets)
