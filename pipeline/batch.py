@@ -349,7 +349,7 @@ def _load_patterns() -> None:
     from .patterns import compiled_patterns, languages, lexicon
     for lang in languages():
         compiled_patterns(lang)
-        lexicon(lang).compiled_variable("no_mention_zone")
+        lexicon(lang).zones  # noqa: B018 (compiles them)
 
 
 def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool) -> Iterator[Outcome]:

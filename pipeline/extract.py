@@ -58,13 +58,13 @@ def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon)
 def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon,
                  zones: list[tuple[int, int]]) -> None:
     """Drop candidates inside URLs, e-mail addresses, clock times, phone numbers
-    (``no_mention_zone``) and the given zones (row-number cells of tables)."""
-    zone_re = lex.compiled_variable("no_mention_zone")
-    if zone_re is not None:
+    (the ``zone_*`` lexicon variables) and the given zones (row-number cells of tables)."""
+    zones = list(zones)
+    for zone_re in lex.zones:
         try:
-            zones = zones + [m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT)]
+            zones.extend(m.span() for m in zone_re.finditer(view.fold, timeout=REGEX_TIMEOUT))
         except TimeoutError as e:
-            raise PatternTimeout(f"no_mention_zone exceeded {REGEX_TIMEOUT}s") from e
+            raise PatternTimeout(f"a zone_* variable exceeded {REGEX_TIMEOUT}s") from e
     if not zones:
         return
     zones.sort()

@@ -158,6 +158,11 @@ class LanguageLexicon:
             return None
         return regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
 
+    @functools.cached_property
+    def zones(self) -> tuple[regex.Pattern, ...]:
+        """The ``zone_*`` variables compiled for the fold view: spans with no mention in them."""
+        return tuple(self.compiled_variable(name) for name in sorted(self.variables) if name.startswith("zone_"))
+
     def spelled(self, table: str, word: str) -> bool:
         """Whether ``word`` is an entry of ``table`` (a table or list) with its exact letters, case aside."""
         exact = self._exact.get(table)
