@@ -226,7 +226,8 @@ def outcomes(sources: list[Input], opts: Options, workers: int = 1, scheduler: s
         else:
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR))
+                # no dashboard; its HTTP server on a free loopback port, so that runs side by side do not collide
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster, set_as_default=False))
         check_workers(client, sources)
         threads = sum(client.nthreads().values()) or 1
@@ -269,11 +270,15 @@ def _in_order(client, sources: list[Input], opts: Options, cwd: str | None, batc
 
 def _one_by_one(client, batch: list[Input], opts: Options, cwd: str | None, retries: int,
                 tag: str) -> list[Outcome]:
-    """A batch whose task failed, run again one document per task; a failing document is an error record."""
-    futures = [client.submit(run_batch, [inp], opts, cwd, key=f"vnextract-doc-{tag}-{j}", retries=retries, pure=False)
-               for j, inp in enumerate(batch)]
+    """A batch whose task failed, run again one document per task; a failing document is an error record.
+
+    One task at a time: a document that kills its worker then shares the worker with none of
+    its batch's other documents, which the scheduler would otherwise count as suspects too.
+    """
     done: list[Outcome] = []
-    for inp, future in zip(batch, futures):
+    for j, inp in enumerate(batch):
+        future = client.submit(run_batch, [inp], opts, cwd, key=f"vnextract-doc-{tag}-{j}", retries=retries,
+                               pure=False)
         try:
             done.extend(future.result())
         except Exception as e:
