@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import threading
 import uuid
 from collections import deque
@@ -224,15 +225,32 @@ def outcomes(sources: list[Input], opts: Options, workers: int = 1, scheduler: s
             client = _connect(scheduler)
             stack.callback(client.close)
         else:
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                # no dashboard; its HTTP server on a free loopback port, so that runs side by side do not collide
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR))
+            with _children_ignore_interrupt():
+                cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    # no dashboard; its HTTP server on a free loopback port, so that runs side by side do not collide
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR)
+            stack.enter_context(cluster)
             client = stack.enter_context(Client(cluster, set_as_default=False))
         check_workers(client, sources)
         threads = sum(client.nthreads().values()) or 1
         yield from _in_order(client, sources, opts, _working_folder(sources), batch_docs, batch_bytes,
                              retries, window or max(4, 4 * threads))
+
+
+@contextmanager
+def _children_ignore_interrupt() -> Iterator[None]:
+    """Processes started meanwhile ignore Ctrl-C (as the local engine's pool does): the client
+    alone handles it, and closes the cluster."""
+    try:
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _in_order(client, sources: list[Input], opts: Options, cwd: str | None, batch_docs: int,
