@@ -6,7 +6,8 @@ Builds a corpus of about ``--size-mb`` MB by copying the texts of ``corpus/`` ov
 and over into many files (``fr/``, ``en/``, ``vi/`` kept, so the languages are
 the same), runs ``python -m pipeline extract DIR --engine dask --workers N`` for
 each N in a child process, and prints each run's wall time (the LocalCluster's
-start included), its throughput and the speed-up over the first. Every run's
+start included), its throughput, the speed-up over the first, the CPU seconds the
+run took (client and workers) and the machine's load average before it. Every run's
 output must be the same bytes. ``--local`` also runs the local engine
 (``--workers`` processes of a multiprocessing pool) for comparison. Kept out of
 the test suite: it takes minutes.
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -45,15 +48,23 @@ def build_corpus(folder: Path, size: int) -> tuple[int, int]:
     return written, files
 
 
-def extract(corpus: Path, out: Path, engine: str, workers: int) -> tuple[float, str]:
+def extract(corpus: Path, out: Path, engine: str, workers: int) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (the command and its worker processes) and the output's digest."""
     cmd = [sys.executable, "-m", "pipeline", "extract", str(corpus), "-o", str(out), "--overwrite",
            "--engine", engine, "--workers", str(workers)]
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
-    return seconds, hashlib.sha256(out.read_bytes()).hexdigest()
+    return seconds, cpu, hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants included
+    return r.ru_utime + r.ru_stime
 
 
 def main() -> int:
@@ -72,11 +83,13 @@ def main() -> int:
         first = None
         digests = set()
         for engine, n in runs:
-            seconds, digest = extract(corpus, tmp / f"{engine}-{n}.jsonl", engine, n)
+            load = os.getloadavg()[0]  # other work on the machine skews the wall times: shown with them
+            seconds, cpu, digest = extract(corpus, tmp / f"{engine}-{n}.jsonl", engine, n)
             digests.add(digest)
             first = first or seconds
             print(f"{engine:5} --workers {n}: {seconds:7.1f} s  {size / 1e6 / seconds:5.2f} MB/s  "
-                  f"{files / seconds:6.1f} docs/s  x{first / seconds:.2f} over the first run", flush=True)
+                  f"{files / seconds:6.1f} docs/s  x{first / seconds:.2f} over the first run  "
+                  f"(CPU {cpu:.1f} s, load average before {load:.2f})", flush=True)
         print("outputs: " + ("the same bytes" if len(digests) == 1 else f"DIFFER ({len(digests)} versions)"))
         return 0 if len(digests) == 1 else 1
     finally:
