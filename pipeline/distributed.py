@@ -219,13 +219,15 @@ def outcomes(sources: list[Input], opts: Options, workers: int = 1, scheduler: s
     require_dask()
     if not sources:
         return
+    import dask
     from distributed import Client, LocalCluster
     with ExitStack() as stack:
         if scheduler:
             client = _connect(scheduler)
             stack.callback(client.close)
         else:
-            with _children_ignore_interrupt():
+            # No dashboard, so no use for the workers' statistical profiler (a few % of their time).
+            with _children_ignore_interrupt(), dask.config.set({"distributed.worker.profile.enabled": False}):
                 cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                     # no dashboard; its HTTP server on a free loopback port, so that runs side by side do not collide
