@@ -317,9 +317,11 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
         sources = [Input("-", data=stdin) if s.source == "-" else s for s in sources]
     outcomes = _outcomes
     if engine == "dask":
+        from functools import partial as bind
+
         from .distributed import preflight
         preflight(scheduler, sources)  # before any output is written
-        outcomes = lambda *a: _dask_outcomes(*a, scheduler=scheduler)  # noqa: E731
+        outcomes = bind(_dask_outcomes, scheduler=scheduler)
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":

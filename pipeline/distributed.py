@@ -4,7 +4,7 @@
 processes (one thread each); with ``--scheduler ADDRESS`` it uses the workers of
 a running scheduler instead. Either way:
 
-* the documents are cut into small batches (a few documents, at most about 1 MB)
+* the documents are cut into small batches (up to 64 documents, about 128 KB)
   and each batch is one task, processed on a worker by the same ``_outcome``
   as the local engine, so the lines are the same bytes;
 * tasks are submitted in input order and their results taken in that order,
@@ -40,8 +40,8 @@ from .batch import Input, Options, Outcome, UsageError, _outcome
 from .models import SCHEMA_VERSION
 from .patterns import PATTERNS_DIR
 
-BATCH_DOCS = 8  # documents in one task at most
-BATCH_BYTES = 1 << 20  # and about this many input bytes: a large file is a task of its own
+BATCH_DOCS = 64  # documents in one task at most
+BATCH_BYTES = 128 << 10  # and about this many input bytes (some 0.1 to 0.5 s of work): a larger file is a task of its own
 RETRIES = 2  # for a task that raised (a worker's death is counted by the scheduler, not here)
 CONNECT_TIMEOUT = 30  # seconds to reach a scheduler
 WORKERS_TIMEOUT = 60  # seconds for a scheduler to have a worker
