@@ -293,8 +293,12 @@ def _current_sha(inp: Input, max_bytes: int) -> str | None:
 
 def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bool = False,
         overwrite: bool = False, progress: bool = False, include: Iterable[str] = DEFAULT_INCLUDE,
-        exclude: Iterable[str] = ()) -> Summary:
-    """Process ``inputs`` into ``out`` (a path or ``-``); returns the run's summary."""
+        exclude: Iterable[str] = (), engine: str = "local", scheduler: str | None = None) -> Summary:
+    """Process ``inputs`` into ``out`` (a path or ``-``); returns the run's summary.
+
+    ``engine``: ``local`` (this process, or a pool of ``workers`` processes) or ``dask``
+    (a LocalCluster of ``workers`` processes, or the running scheduler at ``scheduler``).
+    """
     if workers < 1:
         raise UsageError("--workers must be at least 1")
     if opts.granularity not in GRANULARITIES:
@@ -303,14 +307,25 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
         raise UsageError("--max-bytes must be at least 1")
     if resume and out == "-":
         raise UsageError("--resume needs an output file, not -")
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
     sources = list(iter_inputs(inputs, include, exclude))
     if any(s.source == "-" for s in sources):
         stdin = sys.stdin.buffer.read(opts.max_bytes + 1)  # once, here: worker processes have no stdin
         sources = [Input("-", data=stdin) if s.source == "-" else s for s in sources]
+    outcomes = _outcomes
+    if engine == "dask":
+        from functools import partial as bind
+
+        from .distributed import preflight
+        preflight(scheduler, sources)  # before any output is written
+        outcomes = bind(_dask_outcomes, scheduler=scheduler)
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":
-        for o in _outcomes(sources, opts, workers, progress):
+        for o in outcomes(sources, opts, workers, progress):
             sys.stdout.write(o.line)
             summary.add(o)
         sys.stdout.flush()
@@ -331,7 +346,7 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
         mode = "w"
     target.parent.mkdir(parents=True, exist_ok=True)
     with partial.open(mode, encoding="utf-8") as f:
-        for o in _outcomes(sources, opts, workers, progress):
+        for o in outcomes(sources, opts, workers, progress):
             f.write(o.line)  # one write per document
             f.flush()
             summary.add(o)
@@ -376,6 +391,27 @@ def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool)
                     yield o
                     if bar:
                         bar.update()
+    finally:
+        if bar:
+            bar.close()
+
+
+ENGINES = ("local", "dask")
+
+
+def _dask_outcomes(sources: list[Input], opts: Options, workers: int, progress: bool,
+                   scheduler: str | None = None) -> Iterator[Outcome]:
+    """The ``dask`` engine: the same outcomes in the same order, computed on a Dask cluster."""
+    from .distributed import outcomes
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(sources), unit="doc", file=sys.stderr, dynamic_ncols=True)
+    try:
+        for o in outcomes(sources, opts, workers, scheduler):
+            yield o
+            if bar:
+                bar.update()
     finally:
         if bar:
             bar.close()

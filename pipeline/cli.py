@@ -73,7 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
                     help="in folders, skip files and sub-folders matching GLOB (repeatable)")
     ex.add_argument("--max-bytes", type=byte_size, default=MAX_BYTES, metavar="SIZE",
                     help="larger inputs become too_large error records (bytes, or 500K, 64M, 1G; default 256M)")
-    ex.add_argument("--workers", type=int, default=1, help="parallel worker processes (output order is kept)")
+    ex.add_argument("--workers", type=int, default=1,
+                    help="parallel worker processes (output order is kept); with --engine dask, the processes "
+                         "of the local Dask cluster (not used with --scheduler)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local: this machine (default); dask: a Dask cluster, local or at --scheduler "
+                         '(needs the extra: pip install "vnextract[dask]")')
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --engine dask: the running scheduler to use, e.g. tcp://10.0.0.5:8786 (the "
+                         "workers read the inputs at the same paths)")
     again = ex.add_mutually_exclusive_group()
     again.add_argument("--resume", action="store_true",
                        help="complete an interrupted or earlier run, skipping documents already done")
@@ -112,7 +120,8 @@ def cmd_extract(a: argparse.Namespace) -> int:
         summary = run(a.paths, a.output,
                       Options(lang=a.lang, with_text=a.with_text, max_bytes=a.max_bytes, granularity=a.granularity),
                       workers=a.workers, resume=a.resume, overwrite=a.overwrite, progress=progress,
-                      include=a.include or DEFAULT_INCLUDE, exclude=a.exclude)
+                      include=a.include or DEFAULT_INCLUDE, exclude=a.exclude, engine=a.engine,
+                      scheduler=a.scheduler)
     except UsageError as e:
         print(f"vnextract: error: {e}", file=sys.stderr)
         return 2
