@@ -367,33 +367,36 @@ def _load_patterns() -> None:
         lexicon(lang).zones  # noqa: B018 (compiles them)
 
 
+def _with_progress(outcomes: Iterator[Outcome], total: int, progress: bool) -> Iterator[Outcome]:
+    """``outcomes`` as they come, with a progress bar on stderr when asked."""
+    if not progress:
+        yield from outcomes
+        return
+    from tqdm import tqdm
+    with tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True) as bar:
+        for o in outcomes:
+            yield o
+            bar.update()
+
+
 def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool) -> Iterator[Outcome]:
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(sources), unit="doc", file=sys.stderr, dynamic_ncols=True)
-    try:
-        if workers == 1 or len(sources) < 2:
-            for s in sources:
-                yield _outcome(s, opts)
-                if bar:
-                    bar.update()
-        else:
-            from functools import partial as bind
-            fork = sys.platform.startswith("linux")
-            if fork:
-                _load_patterns()  # once, before the fork: every worker inherits them compiled
-            ctx = get_context("fork" if fork else "spawn")
-            # Chunks big enough to keep the workers' queues cheap, small enough to balance the load.
-            chunksize = max(1, min(32, len(sources) // (workers * 8)))
-            with ctx.Pool(workers, initializer=_ignore_interrupt) as pool:
-                for o in pool.imap(bind(_outcome, opts=opts), sources, chunksize=chunksize):
-                    yield o
-                    if bar:
-                        bar.update()
-    finally:
-        if bar:
-            bar.close()
+    return _with_progress(_local_outcomes(sources, opts, workers), len(sources), progress)
+
+
+def _local_outcomes(sources: list[Input], opts: Options, workers: int) -> Iterator[Outcome]:
+    if workers == 1 or len(sources) < 2:
+        for s in sources:
+            yield _outcome(s, opts)
+        return
+    from functools import partial as bind
+    fork = sys.platform.startswith("linux")
+    if fork:
+        _load_patterns()  # once, before the fork: every worker inherits them compiled
+    ctx = get_context("fork" if fork else "spawn")
+    # Chunks big enough to keep the workers' queues cheap, small enough to balance the load.
+    chunksize = max(1, min(32, len(sources) // (workers * 8)))
+    with ctx.Pool(workers, initializer=_ignore_interrupt) as pool:
+        yield from pool.imap(bind(_outcome, opts=opts), sources, chunksize=chunksize)
 
 
 ENGINES = ("local", "dask")
@@ -403,15 +406,4 @@ def _dask_outcomes(sources: list[Input], opts: Options, workers: int, progress: 
                    scheduler: str | None = None) -> Iterator[Outcome]:
     """The ``dask`` engine: the same outcomes in the same order, computed on a Dask cluster."""
     from .distributed import outcomes
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(sources), unit="doc", file=sys.stderr, dynamic_ncols=True)
-    try:
-        for o in outcomes(sources, opts, workers, scheduler):
-            yield o
-            if bar:
-                bar.update()
-    finally:
-        if bar:
-            bar.close()
+    return _with_progress(outcomes(sources, opts, workers, scheduler), len(sources), progress)
