@@ -150,13 +150,15 @@ class LanguageLexicon:
         self._folded = {name: {_norm_key(k): v for k, v in t.items()} for name, t in self.tables.items()}
         self._folded_lists = {name: {_norm_key(k) for k in t} for name, t in self.lists.items()}
         self._exact: dict[str, set[str]] = {}
+        self._compiled: dict[str, regex.Pattern] = {}
 
-    @functools.cache
     def compiled_variable(self, name: str) -> regex.Pattern | None:
-        """A lexicon variable compiled for the fold view, or None when the language has none."""
+        """A lexicon variable compiled for the fold view (once), or None when the language has none."""
         if name not in self.variables:
             return None
-        return regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
+        if name not in self._compiled:
+            self._compiled[name] = regex.compile(self.expand("{" + name + "}", "fold", f"lexicon {self.lang}"))
+        return self._compiled[name]
 
     @functools.cached_property
     def zones(self) -> tuple[regex.Pattern, ...]:
