@@ -23,8 +23,11 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
     """All candidates of all patterns for ``lang``; rejected ones carry status "rejected"."""
     lex = lexicon(lang)
     out: list[Candidate] = []
+    folded = view.fold
     for cp in compiled_patterns(lang):
-        text = view.fold if cp.view == "fold" else view.norm
+        if cp.requires and not any(lit in folded for lit in cp.requires):
+            continue  # none of the words every match holds: nothing to scan for
+        text = folded if cp.view == "fold" else view.norm
         ctx = BuildContext(view, lex, cp.record)
         build = BUILDERS[cp.record.build]
         try:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .document import extract
-from .patterns import ExpectedMention, PatternRecord, languages, load_pattern_file, pattern_files
+from .patterns import ExpectedMention, PatternRecord, compiled_patterns, languages, load_pattern_file, pattern_files
+from .textview import make_view
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ def check(case: Case) -> str | None:
     """None when the case passes, else what went wrong."""
     if case.lang not in languages():
         return f"{case.source}: {case.id}: unknown language {case.lang!r}"
+    missed = requires_miss(case.record.id, case.lang, case.text)
+    if missed:
+        return f"{case.source}: {case.id}: {missed}"
     mentions = extract(case.text, case.lang)
     if not case.expect:
         bad = [m for m in mentions if m.pattern == case.record.id]
@@ -71,6 +75,20 @@ def check(case: Case) -> str | None:
             if not _same(v, data[k]):
                 return f"{case.source}: {case.id}: {exp.text!r}: {k} is {data[k]!r}, expected {v!r}"
     return None
+
+
+def requires_miss(pattern_id: str, lang: str, text: str) -> str:
+    """Why the ``requires`` literals of a pattern would skip ``text`` although its regex
+    matches there ("" when they would not)."""
+    for cp in compiled_patterns(lang):
+        if cp.id != pattern_id or not cp.requires:
+            continue
+        view = make_view(text)
+        m = cp.regex.search(view.fold if cp.view == "fold" else view.norm)
+        if m is not None and not any(lit in view.fold for lit in cp.requires):
+            return (f"the regex matches {m.group()!r}, but the text holds none of the literals "
+                    f"of requires ({', '.join(cp.requires)})")
+    return ""
 
 
 def check_all() -> tuple[list[str], int]:

@@ -79,6 +79,10 @@ class PatternRecord(_Strict):
     priority: int = Field(ge=0, le=1000)
     description: str = ""
     options: PatternOptions = Field(default_factory=PatternOptions)
+    requires: list[str] = Field(default_factory=list, description=(
+        "Literals, or {table} / {list} names standing for their entries, of which a text must "
+        "contain at least one (compared on the fold view) for the pattern to run on it: a "
+        "text without any is skipped without scanning. Every match must contain one."))
     examples: list[Example] = Field(min_length=1)
     counter_examples: list[str | CounterExample] = Field(default_factory=list)
 
@@ -114,12 +118,14 @@ class Lexicon(_Strict):
 class CompiledPattern:
     """A pattern record ready to run: compiled regex plus its record."""
 
-    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before")
+    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before", "requires")
 
     def __init__(self, record: PatternRecord, compiled: regex.Pattern, view: str, lang: str,
                  source: str, expanded: str, not_after: regex.Pattern | None = None,
-                 not_before: regex.Pattern | None = None):
+                 not_before: regex.Pattern | None = None, requires: tuple[str, ...] = ()):
         self.record = record
+        # Folded literals, one of which a text must contain for the regex to be worth running.
+        self.requires = requires
         self.regex = compiled
         self.view = view
         self.lang = lang
@@ -178,6 +184,26 @@ class LanguageLexicon:
 
     def in_list(self, name: str, word: str) -> bool:
         return _norm_key(word) in self._folded_lists.get(name, set())
+
+    def literals(self, items: list[str], where: str) -> tuple[str, ...]:
+        """The folded literals of a pattern's ``requires``: each item as it is, or the entries
+        of the table or list it names (an entry of several words stands for its first word,
+        as its words may be split by any whitespace). A literal holding another is dropped."""
+        out: set[str] = set()
+        for item in items:
+            m = regex.fullmatch(r"\{([a-z][a-z0-9_]*)\}", item)
+            if m is None:
+                words = [item]
+            elif m.group(1) in self.tables or m.group(1) in self.lists:
+                words = list(self.tables.get(m.group(1), {})) + list(self.lists.get(m.group(1), []))
+            else:
+                raise PatternFileError(f"{where}: requires names {item!r}, which is no lexicon table or list")
+            for w in words:
+                parts = fold(str(w)).split()
+                if not parts:
+                    raise PatternFileError(f"{where}: requires holds an empty literal")
+                out.add(parts[0])
+        return tuple(sorted(w for w in out if not any(o != w and o in w for o in out)))
 
     def expand(self, template: str, view: str, where: str) -> str:
         def sub(m: regex.Match, depth: int = 0) -> str:
@@ -306,5 +332,6 @@ def _compiled_patterns(lang: str, root: Path) -> tuple[CompiledPattern, ...]:
                     raise PatternFileError(f"{where}: options.exact names unknown table {table!r}")
                 if group not in compiled.groupindex:
                     raise PatternFileError(f"{where}: options.exact names unknown group {group!r}")
-            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded, not_after, not_before))
+            requires = lex.literals(rec.requires, where)
+            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded, not_after, not_before, requires))
     return tuple(out)
