@@ -323,7 +323,8 @@ def _compiled_patterns(lang: str, root: Path) -> tuple[CompiledPattern, ...]:
             opts = rec.options
             try:
                 compiled = regex.compile(expanded)
-                not_after = regex.compile("(?:" + lex.expand(opts.not_after, "norm", where) + r")\Z") if opts.not_after else None
+                # Searched backwards ((?r)): anchored at the window's end, one attempt instead of one per position.
+                not_after = regex.compile("(?r)(?:" + lex.expand(opts.not_after, "norm", where) + r")\Z") if opts.not_after else None
                 not_before = regex.compile(lex.expand(opts.not_before, "norm", where)) if opts.not_before else None
             except regex.error as e:
                 raise PatternFileError(f"{where}: regex does not compile: {e}") from e
