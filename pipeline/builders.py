@@ -319,11 +319,19 @@ def build_percent(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     return [ctx.candidate("percent", s, e, {"value": as_number(ctx.number(m, "num"))})]
 
 
-def _unit(m: regex.Match, ctx: BuildContext, group: str = "unit") -> str:
-    """The counted word as written (read from the norm view: fold lost its accents), lower-cased."""
+def _unit(m: regex.Match, ctx: BuildContext, end: int, group: str = "unit") -> tuple[str, int]:
+    """The counted word as written (read from the norm view: fold lost its accents), lower-cased,
+    and the mention's end. A word the regex took that is a stop word spelled with its diacritics
+    (Vietnamese ``thì`` "then", not ``thí`` of ``thí sinh``: both fold to ``thi``) is no unit: the
+    mention ends before it, or, when the word is not its last, the match is rejected."""
     if _group(m, group) is None:
-        return ""
-    return ctx.view.norm[m.start(group):m.end(group)].lower()
+        return "", end
+    word = ctx.view.norm[m.start(group):m.end(group)].lower()
+    if not ctx.lex.is_stop(word):
+        return word, end
+    if m.end(group) != end:
+        raise Rejected(f"{word!r} is a stop word, not what is counted")
+    return "", m.start(group)
 
 
 @builder("quantity")
@@ -334,15 +342,16 @@ def build_quantity(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     if ctx.record.options.skip_list_numbers and _is_list_number(m, ctx):
         raise Rejected("a list number")
     s, e = _span(m)
+    unit, e = _unit(m, ctx, e)
     if _group(m, "num1") is not None:
         return [
             ctx.candidate("quantity", m.start("num1"), m.end("num1"),
                           {"value": as_number(ctx.number(m, "num1")), "unit": ""}),
             ctx.candidate("quantity", m.start("num2"), e,
-                          {"value": as_number(ctx.number(m, "num2") * ctx.scale(m)), "unit": _unit(m, ctx)}),
+                          {"value": as_number(ctx.number(m, "num2") * ctx.scale(m)), "unit": unit}),
         ]
     value = ctx.number(m, "num") * ctx.scale(m)
-    return [ctx.candidate("quantity", s, e, {"value": as_number(round(value, 6)), "unit": _unit(m, ctx)})]
+    return [ctx.candidate("quantity", s, e, {"value": as_number(round(value, 6)), "unit": unit})]
 
 
 def _is_list_number(m: regex.Match, ctx: BuildContext) -> bool:
@@ -360,8 +369,8 @@ def build_fraction(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     """X/Y or X of Y: num1, num2, unit?. When X exceeds Y the text gives an
     achieved figure against a target, read as two quantities."""
     n1, n2 = ctx.number(m, "num1"), ctx.number(m, "num2")
-    unit = _unit(m, ctx)
     s, e = _span(m)
+    unit, e = _unit(m, ctx, e)
     if n2 == 0:
         raise Rejected("denominator 0")
     if n1 > n2:

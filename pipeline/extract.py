@@ -51,11 +51,19 @@ def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon)
     """The conditions of a pattern's options that its regex cannot state."""
     if cp.not_after is not None and cp.not_after.search(view.norm, max(0, m.start() - 80), m.start()):
         raise Rejected("excluded by the text before it (options.not_after)")
+    if (cp.not_after_bare is not None and _bare(m, view, lex)
+            and cp.not_after_bare.search(view.norm, max(0, m.start() - 80), m.start())):
+        raise Rejected("a bare number excluded by the text before it (options.not_after_bare)")
     if cp.not_before is not None and cp.not_before.match(view.norm, m.end()):
         raise Rejected("excluded by the text after it (options.not_before)")
     for group, table in cp.record.options.exact.items():
         if m.group(group) is not None and not lex.spelled(table, view.norm[m.start(group):m.end(group)]):
             raise Rejected(f"{view.norm[m.start(group):m.end(group)]!r} is not spelled as an entry of {table}")
+
+
+def _bare(m, view: TextView, lex: LanguageLexicon) -> bool:
+    """Whether the match counts nothing: no unit, or a stop word where the unit would be."""
+    return m.group("unit") is None or lex.is_stop(view.norm[m.start("unit"):m.end("unit")].lower())
 
 
 def _block_zones(cands: list[Candidate], view: TextView, lex: LanguageLexicon,

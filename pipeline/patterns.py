@@ -67,6 +67,10 @@ class PatternOptions(_Strict):
     pair_when_greater: bool = Field(True, description="Fraction X/Y with X > Y: two counts (achieved/target) instead of a rejection.")
     not_after: str | None = Field(None, description="Regex (norm view, case-sensitive) that must not end right before the match.")
     not_before: str | None = Field(None, description="Regex (norm view, case-sensitive) that must not start right after the match.")
+    not_after_bare: str | None = Field(None, description=(
+        "Regex (norm view, case-sensitive) that must not end right before a match whose group "
+        "'unit' is empty: an acronym before a bare number makes a label (MTQG 1719), not before "
+        "a counted noun (NSNN 6 tháng)."))
     exact: dict[str, str] = Field(default_factory=dict,
                                   description="group -> lexicon table or list whose entry the group must spell exactly, diacritics included.")
 
@@ -118,12 +122,15 @@ class Lexicon(_Strict):
 class CompiledPattern:
     """A pattern record ready to run: compiled regex plus its record."""
 
-    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before", "requires")
+    __slots__ = ("record", "regex", "view", "lang", "source", "expanded", "not_after", "not_before", "requires",
+                 "not_after_bare")
 
     def __init__(self, record: PatternRecord, compiled: regex.Pattern, view: str, lang: str,
                  source: str, expanded: str, not_after: regex.Pattern | None = None,
-                 not_before: regex.Pattern | None = None, requires: tuple[str, ...] = ()):
+                 not_before: regex.Pattern | None = None, requires: tuple[str, ...] = (),
+                 not_after_bare: regex.Pattern | None = None):
         self.record = record
+        self.not_after_bare = not_after_bare
         # Folded literals, one of which a text must contain for the regex to be worth running.
         self.requires = requires
         self.regex = compiled
@@ -179,6 +186,11 @@ class LanguageLexicon:
             exact = self._exact[table] = {" ".join(unicodedata.normalize("NFC", str(k)).lower().split()) for k in keys}
         return " ".join(word.lower().split()) in exact
 
+    def is_stop(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is an entry of ``unit_stop``: spelled exactly, diacritics
+        included, or, for a word written without any (a text that lost them), folded alike."""
+        return self.spelled("unit_stop", word) or (word.isascii() and self.in_list("unit_stop", word))
+
     def lookup(self, table: str, key: str, default: Any = None) -> Any:
         return self._folded.get(table, {}).get(_norm_key(key), default)
 
@@ -221,6 +233,14 @@ class LanguageLexicon:
             raise PatternFileError(f"{where}: unknown variable {{{name}}}")
 
         return _VAR.sub(sub, template)
+
+
+def _before_guard(lex: LanguageLexicon, source: str | None, where: str) -> regex.Pattern | None:
+    """A ``not_after``-like option compiled to end at the window's end. Searched backwards
+    ((?r)), it makes one attempt at that end instead of one per position of the window."""
+    if not source:
+        return None
+    return regex.compile("(?r)(?:" + lex.expand(source, "norm", where) + r")\Z")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -323,8 +343,8 @@ def _compiled_patterns(lang: str, root: Path) -> tuple[CompiledPattern, ...]:
             opts = rec.options
             try:
                 compiled = regex.compile(expanded)
-                # Searched backwards ((?r)): anchored at the window's end, one attempt instead of one per position.
-                not_after = regex.compile("(?r)(?:" + lex.expand(opts.not_after, "norm", where) + r")\Z") if opts.not_after else None
+                not_after = _before_guard(lex, opts.not_after, where)
+                not_after_bare = _before_guard(lex, opts.not_after_bare, where)
                 not_before = regex.compile(lex.expand(opts.not_before, "norm", where)) if opts.not_before else None
             except regex.error as e:
                 raise PatternFileError(f"{where}: regex does not compile: {e}") from e
@@ -334,5 +354,8 @@ def _compiled_patterns(lang: str, root: Path) -> tuple[CompiledPattern, ...]:
                 if group not in compiled.groupindex:
                     raise PatternFileError(f"{where}: options.exact names unknown group {group!r}")
             requires = lex.literals(rec.requires, where)
-            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded, not_after, not_before, requires))
+            if opts.not_after_bare and "unit" not in compiled.groupindex:
+                raise PatternFileError(f"{where}: options.not_after_bare needs a group 'unit'")
+            out.append(CompiledPattern(rec, compiled, pf.view, pf.lang, rel, expanded, not_after, not_before, requires,
+                                       not_after_bare))
     return tuple(out)
