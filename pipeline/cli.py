@@ -1,11 +1,13 @@
 """Command line: ``python -m pipeline`` or ``vnextract``.
 
 Exit status: 0 every document processed; 1 some documents became error
-records (or a pattern check failed); 2 bad usage; 130 interrupted.
+records (or a pattern check failed); 2 bad usage; 130 interrupted; 141 the
+reader of the standard output went away (``| head``).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +30,7 @@ EPILOG = """exit status:
   1    some documents became error records (see their "error" field)
   2    bad usage (unknown option, existing output without --overwrite/--resume)
   130  interrupted (complete lines are kept in OUT.partial; rerun with --resume)
+  141  the reader of the standard output went away (as with | head)
 """
 
 
@@ -195,3 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     except PatternFileError as e:
         print(f"vnextract: pattern error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (| head): stop without a traceback, as other commands do. Further
+        # writes (the interpreter's final flush) go to /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -186,10 +186,23 @@ class LanguageLexicon:
             exact = self._exact[table] = {" ".join(unicodedata.normalize("NFC", str(k)).lower().split()) for k in keys}
         return " ".join(word.lower().split()) in exact
 
+    def words(self, name: str) -> regex.Pattern:
+        """The entries of a table or list as whole words of the fold view, compiled once."""
+        key = "words:" + name
+        if key not in self._compiled:
+            self._compiled[key] = regex.compile(
+                r"(?<![\p{L}])" + self.expand("{" + name + "}", "fold", f"lexicon {self.lang}") + r"(?![\p{L}])")
+        return self._compiled[key]
+
+    def is_entry(self, name: str, word: str) -> bool:
+        """Whether ``word`` is an entry of the table or list ``name``: spelled exactly, diacritics
+        included (Vietnamese ``hàng`` is not ``hạng``), or, for a word written without any (a
+        text that lost them), folded alike."""
+        return self.spelled(name, word) or (word.isascii() and self.in_list(name, word))
+
     def is_stop(self, word: str) -> bool:
-        """Whether ``word`` (lower case) is an entry of ``unit_stop``: spelled exactly, diacritics
-        included, or, for a word written without any (a text that lost them), folded alike."""
-        return self.spelled("unit_stop", word) or (word.isascii() and self.in_list("unit_stop", word))
+        """Whether ``word`` is a stop word (``unit_stop``), diacritics compared as in ``is_entry``."""
+        return self.is_entry("unit_stop", word)
 
     def lookup(self, table: str, key: str, default: Any = None) -> Any:
         return self._folded.get(table, {}).get(_norm_key(key), default)

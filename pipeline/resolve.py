@@ -148,6 +148,28 @@ def annotate_qualifiers(mentions: list[Candidate], view: TextView, lex: Language
                 c.fields["qualifier"] = " ".join(view.norm[m.start("q"):m.end("q")].lower().split())
 
 
+RANK_CUE_REACH = 120  # characters before an X/Y where a ranking word makes it a rank
+
+
+def ranks_by_cue(mentions: list[Candidate], view: TextView, lex: LanguageLexicon) -> None:
+    """An X/Y that counts nothing (no unit) after a ranking word of its sentence (the
+    ``rank_cue`` list: ``classe``, ``ranked``, ``xếp``) is a rank: ``l'indice PAPI classe
+    la province de Bac Ninh 27/63``."""
+    if "rank_cue" not in lex.lists:
+        return
+    cue = lex.words("rank_cue")
+    for c in mentions:
+        if c.type != "fraction" or c.fields["unit"] or c.fields["numerator"] != int(c.fields["numerator"]):
+            continue
+        at = max(0, c.start - RANK_CUE_REACH)
+        ends = list(_SENTENCE_END.finditer(view.fold, at, c.start))
+        found = cue.finditer(view.fold, ends[-1].end() if ends else at, c.start)
+        if any(lex.is_entry("rank_cue", view.norm[m.start():m.end()]) for m in found):
+            c.type = "rank"
+            c.fields = {"rank": int(c.fields["numerator"]), "out_of": int(c.fields["denominator"])}
+            c.extra["rank_cue"] = True
+
+
 def check_fractions(mentions: list[Candidate], view: TextView) -> None:
     """``check`` on a fraction followed in its sentence by a stated share
     (660/694 établissements, atteignant un taux de 95,1%): the computed share
@@ -176,5 +198,6 @@ def resolve(cands: list[Candidate], view: TextView, lex: LanguageLexicon) -> lis
     inherit_currency(chosen, view, lex.bare_amount_currency)
     link_dates(chosen, view, lex)
     annotate_qualifiers(chosen, view, lex)
+    ranks_by_cue(chosen, view, lex)
     check_fractions(chosen, view)
     return chosen

@@ -2,11 +2,16 @@
 column heading. A bare integer under a rank heading (``rank_heading`` in the
 lexicon: ``Thứ hạng``, ``Rank``, ``Classement``; the PCI tables of vi-001)
 is a rank; a bare number under a heading that names a percentage (``%``, or
-``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent; a row number
-under an index heading (``index_heading``: ``STT``, ``No.``) is no mention at
-all. Other cells are left to the ordinary patterns.
+``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent; under a heading
+that names a currency, and maybe a scale (``Thu NSNN (tỷ đồng)``, ``Price (VND
+million/m2)``: words of the ``currency`` and ``scale`` tables), it is an
+amount of money; a row number under an index heading (``index_heading``:
+``STT``, ``No.``) is no mention at all. Other cells are left to the ordinary
+patterns.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import regex
 
@@ -16,7 +21,7 @@ from .patterns import LanguageLexicon
 from .textview import TextView
 
 _CELL_NUMBER = regex.compile(r"\s*(\d[\d.,]*)\s*")
-TABLE_PRIORITY = {"rank": 80, "percent": 86}
+TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90}
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:
@@ -29,41 +34,59 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
-def _role(heading: str, lex: LanguageLexicon) -> str | None:
+@dataclass(frozen=True)
+class Role:
+    """What the cells of a column hold; ``scale`` and ``currency`` for money."""
+    kind: str  # rank / index / percent / money
+    scale: float = 1.0
+    currency: str = ""
+
+
+def _role(heading: str, lex: LanguageLexicon) -> Role | None:
     h = heading.strip()
     if not h:
         return None
     if lex.in_list("rank_heading", h):
-        return "rank"
+        return Role("rank")
     if lex.in_list("index_heading", h):
-        return "index"
+        return Role("index")
     if "%" in h or lex.in_list("percent_heading", h):
-        return "percent"
+        return Role("percent")
+    if "currency" in lex.tables:
+        cur = lex.words("currency").search(h)
+        if cur is not None:
+            scale = lex.words("scale").search(h) if "scale" in lex.tables else None
+            return Role("money", float(lex.lookup("scale", scale.group())) if scale else 1.0,
+                        lex.lookup("currency", cur.group()))
     return None
 
 
-def _cell_candidate(role: str, cell: str, at: int, lex: LanguageLexicon) -> Candidate | None:
+def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Candidate | None:
     m = _CELL_NUMBER.fullmatch(cell)
     if not m:
         return None
     s, e = at + m.start(1), at + m.end(1)
-    if role == "rank":
+    if role.kind == "rank":
         if not m.group(1).isdigit() or int(m.group(1)) < 1:
             return None
         fields = {"rank": int(m.group(1)), "out_of": None}
     else:
         try:
-            fields = {"value": as_number(parse_number(m.group(1), lex.number_convention))}
+            value = parse_number(m.group(1), lex.number_convention)
         except NumberFormatError:
             return None
-    return Candidate(role, s, e, fields, f"{role}.table-column", TABLE_PRIORITY[role])
+        if role.kind == "money":
+            fields = {"amount": as_number(round(value * role.scale, 6)), "currency": role.currency}
+        else:
+            fields = {"value": as_number(value)}
+    return Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])
 
 
 def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Candidates read from table cells, and the spans of row-number cells (no mentions)."""
     out: list[Candidate] = []
     index_cells: list[tuple[int, int]] = []
-    roles: dict[int, str] = {}
+    roles: dict[int, Role] = {}
     offset = 0
     for line in view.fold.splitlines(keepends=True):
         stripped = line.strip()
@@ -77,7 +100,7 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
                     roles = found
             else:
                 for i, role in roles.items():
-                    if i < len(cells) and role == "index":
+                    if i < len(cells) and role.kind == "index":
                         cell, at = cells[i]
                         index_cells.append((at, at + len(cell)))
                     elif i < len(cells):

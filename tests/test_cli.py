@@ -133,3 +133,14 @@ def test_max_bytes_option(folder, tmp_path):
 def test_resume_and_overwrite_exclude_each_other(folder, tmp_path):
     r = run_cli("extract", str(folder), "-o", str(tmp_path / "o.jsonl"), "--resume", "--overwrite")
     assert r.returncode == 2 and b"not allowed with argument" in r.stderr
+
+
+def test_a_reader_that_goes_away_stops_the_run_quietly():
+    """``vnextract extract corpus -o - | head``: exit 141, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", "corpus", "-o", "-", "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 141
+    assert b"Traceback" not in proc.stderr.read()
+    proc.stderr.close()

@@ -60,3 +60,27 @@ def test_qualifiers():
     assert ms["12 communes"].qualifier is None
     (m,) = extract("hơn 8.000 hộ gia đình", "vi")
     assert m.qualifier == "hơn" and m.value == 8000
+
+
+def test_unitless_fraction_after_a_ranking_word_of_its_sentence_is_a_rank():
+    (m,) = [m for m in extract("L'indice PAPI classe la province de Bac Ninh 27/63.", "fr") if m.type != "date"]
+    assert (m.type, m.text, m.rank, m.out_of) == ("rank", "27/63", 27, 63)
+    # A counted noun keeps the fraction; so does a cue in an earlier sentence.
+    assert figs("Le classement est paru. La province a 12/12 communes et 8/10.", "fr") == [
+        ("fraction", "12/12 communes"), ("fraction", "8/10")]
+    # Vietnamese cues are compared with their diacritics: hàng (row, yearly) is not hạng (rank).
+    assert figs("Hàng năm tỉnh sử dụng 8/10.", "vi") == [("fraction", "8/10")]
+    assert figs("Tỉnh xếp hạng PCI ở vị trí 12/63.", "vi") == [("rank", "12/63")]
+    assert figs("Tinh xep hang PCI o vi tri 12/63.", "vi") == [("rank", "12/63")]  # no diacritics at all
+
+
+def test_table_money_column_takes_scale_and_currency_from_its_heading():
+    text = ("| Địa phương | Thu NSNN (tỷ đồng) | Tăng trưởng (%) |\n|---|---|---|\n"
+            "| Hải Phòng | 58.830 | 11,21 |\n")
+    ms = [m for m in extract(text, "vi")]
+    money = [m for m in ms if m.type == "money"]
+    assert [(m.text, m.amount, m.currency) for m in money] == [("58.830", 58830000000000, "VND")]
+    assert [(m.text, m.value) for m in ms if m.type == "percent"] == [("11,21", 11.21)]
+    (m,) = [m for m in extract("| District | Price (VND million/m2) |\n|---|---|\n| Hoan Kiem | 187.9 |\n", "en")
+            if m.type == "money"]
+    assert (m.amount, m.currency) == (187900000, "VND")
