@@ -20,7 +20,9 @@ from .numbers import NumberFormatError, as_number, parse_number
 from .patterns import LanguageLexicon
 from .textview import TextView
 
-_CELL_NUMBER = regex.compile(r"\s*(\d[\d.,]*)\s*")
+# A number alone in its cell (thousands grouped by spaces allowed: 2 380), or X/Y (a rank of 63).
+_CELL_NUMBER = regex.compile(r"\s*(\d{1,3}(?:[ ]\d{3})+(?:,\d+)?|\d[\d.,]*)\s*")
+_CELL_RANK = regex.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
 TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90}
 
 
@@ -46,10 +48,10 @@ def _role(heading: str, lex: LanguageLexicon) -> Role | None:
     h = heading.strip()
     if not h:
         return None
-    if lex.in_list("rank_heading", h):
-        return Role("rank")
     if lex.in_list("index_heading", h):
         return Role("index")
+    if "rank_heading" in lex.lists and lex.words("rank_heading").search(h):  # Rang national, 2024 rank
+        return Role("rank")
     if "%" in h or lex.in_list("percent_heading", h):
         return Role("percent")
     if "currency" in lex.tables:
@@ -62,6 +64,9 @@ def _role(heading: str, lex: LanguageLexicon) -> Role | None:
 
 
 def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Candidate | None:
+    if role.kind == "rank" and (r := _CELL_RANK.fullmatch(cell)) and 1 <= int(r.group(1)) <= int(r.group(2)):
+        return Candidate("rank", at + r.start(1), at + r.end(2),
+                         {"rank": int(r.group(1)), "out_of": int(r.group(2))}, "rank.table-column", TABLE_PRIORITY["rank"])
     m = _CELL_NUMBER.fullmatch(cell)
     if not m:
         return None
@@ -94,7 +99,7 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
             roles = {}
         else:
             cells = _cells(line.rstrip("\r\n"), offset)
-            if not any(_CELL_NUMBER.fullmatch(c) for c, _ in cells):  # a heading row
+            if not any(_CELL_NUMBER.fullmatch(c) or _CELL_RANK.fullmatch(c) for c, _ in cells):  # a heading row
                 found = {i: r for i, (c, _) in enumerate(cells) if (r := _role(c, lex))}
                 if found:
                     roles = found
