@@ -343,6 +343,8 @@ def build_quantity(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
         raise Rejected("a list number")
     s, e = _span(m)
     unit, e = _unit(m, ctx, e)
+    if unit and ctx.lex.is_entry("label_unit", unit):
+        raise Rejected(f"{unit!r} makes the number a label (a rating, a network), not a count")
     if _group(m, "num1") is not None:
         return [
             ctx.candidate("quantity", m.start("num1"), m.end("num1"),
