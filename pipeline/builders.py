@@ -199,7 +199,7 @@ def build_period(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     if _group(m, "open") is not None:
         return [ctx.candidate("period", s, e, {"value": f"{start}/.."})]
     end = edtf(y2, mo2, d2)
-    if (y1, mo1 or 0, d1 or 0) >= (y2 or 0, mo2 or 0, d2 or 0) and y1 is not None and y2 is not None:
+    if y1 is not None and y2 is not None and (y1, mo1 or 0, d1 or 0) >= (y2, mo2 or 0, d2 or 0):
         if not (y1 == y2 and (mo1, d1) != (mo2, d2) and (mo1 or 0, d1 or 0) < (mo2 or 13, d2 or 32)):
             raise Rejected(f"period ends before it starts: {start}/{end}")
     return [ctx.candidate("period", s, e, {"value": f"{start}/{end}"})]
@@ -389,8 +389,9 @@ def build_fraction(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
 
 @builder("rank")
 def build_rank(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
-    """A position: rank, total? (``25e rang sur 63``, ``thứ 2/62``, ``15th``)."""
-    rank = int(ctx.number(m, "rank"))
+    """A position: rank, total? (``25e rang sur 63``, ``thứ 2/62``, ``15th``, ``second among 34``)."""
+    word = ctx.lex.lookup("ordinal_word", m.group("rank"))  # first, second, nhất
+    rank = int(word) if word is not None else int(ctx.number(m, "rank"))
     total = _group(m, "total")
     out_of = int(ctx.number(m, "total")) if total else None
     if out_of is not None and rank > out_of:

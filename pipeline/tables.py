@@ -23,6 +23,11 @@ from .textview import TextView
 # A number alone in its cell (thousands grouped by spaces allowed: 2 380), or X/Y (a rank of 63).
 _CELL_NUMBER = regex.compile(r"\s*(\d{1,3}(?:[ ]\d{3})+(?:,\d+)?|\d[\d.,]*)\s*")
 _CELL_RANK = regex.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
+_CELL_ORDINAL = regex.compile(r"\s*(\d{1,3})\s?(?:e|er|re|eme|ere|st|nd|rd|th)\s*")  # 7e, 3rd (fold view)
+
+
+def _is_data(cell: str) -> bool:
+    return bool(_CELL_NUMBER.fullmatch(cell) or _CELL_RANK.fullmatch(cell) or _CELL_ORDINAL.fullmatch(cell))
 TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90}
 
 
@@ -67,6 +72,9 @@ def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Can
     if role.kind == "rank" and (r := _CELL_RANK.fullmatch(cell)) and 1 <= int(r.group(1)) <= int(r.group(2)):
         return Candidate("rank", at + r.start(1), at + r.end(2),
                          {"rank": int(r.group(1)), "out_of": int(r.group(2))}, "rank.table-column", TABLE_PRIORITY["rank"])
+    if role.kind == "rank" and (o := _CELL_ORDINAL.fullmatch(cell)) and int(o.group(1)) >= 1:
+        return Candidate("rank", at + o.start(1), at + len(cell.rstrip()), {"rank": int(o.group(1)), "out_of": None},
+                         "rank.table-column", TABLE_PRIORITY["rank"])
     m = _CELL_NUMBER.fullmatch(cell)
     if not m:
         return None
@@ -87,30 +95,66 @@ def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Can
     return Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])
 
 
+_UNIT_NOTE = regex.compile(r"\(([^()]*)\)\s*:?\s*$|(?:don\s+vi|dvt|unit|unite)\s*:\s*(.+)$")
+
+
+def _note_role(text: str, lex: LanguageLexicon) -> Role | None:
+    """The percent or money role a label or caption declares at its end, ``(%)``, ``(triệu
+    đồng/người)``, ``Đơn vị: tỷ đồng``; None when it declares none."""
+    m = _UNIT_NOTE.search(text.strip())
+    if m is None:
+        return None
+    role = _role(m.group(1) if m.group(1) is not None else m.group(2), lex)
+    return role if role is not None and role.kind in ("percent", "money") else None
+
+
+def _row_role(cells: list[tuple[str, int]], lex: LanguageLexicon) -> Role | None:
+    """The role a row's label (its first cell with letters) gives to its numbers:
+    ``Tỷ lệ hộ nghèo (%)``, ``Thu nhập (triệu đồng/người)``, ``Classement PCI``."""
+    for cell, _ in cells:
+        if regex.search(r"\p{L}", cell):
+            if "rank_heading" in lex.lists and lex.words("rank_heading").search(cell):
+                return Role("rank")
+            return _note_role(cell, lex)
+    return None
+
+
 def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candidate], list[tuple[int, int]]]:
-    """Candidates read from table cells, and the spans of row-number cells (no mentions)."""
+    """Candidates read from table cells, and the spans of row-number cells (no mentions).
+
+    A cell's number takes the role of its column's heading; failing that, of its row's
+    label; failing that, of the note that ends the line above the table (its caption:
+    ``Key indicators (%)``, ``Đơn vị: tỷ đồng``)."""
     out: list[Candidate] = []
     index_cells: list[tuple[int, int]] = []
     roles: dict[int, Role] = {}
+    table_role: Role | None = None
+    in_table = False
+    caption = ""
     offset = 0
     for line in view.fold.splitlines(keepends=True):
         stripped = line.strip()
         if "|" not in stripped:
-            roles = {}
+            roles, in_table = {}, False
+            if stripped:
+                caption = stripped
         else:
+            if not in_table:
+                in_table, table_role = True, _note_role(caption, lex)
             cells = _cells(line.rstrip("\r\n"), offset)
-            if not any(_CELL_NUMBER.fullmatch(c) or _CELL_RANK.fullmatch(c) for c, _ in cells):  # a heading row
+            if not any(_is_data(c) for c, _ in cells):  # a heading row
                 found = {i: r for i, (c, _) in enumerate(cells) if (r := _role(c, lex))}
                 if found:
                     roles = found
             else:
-                for i, role in roles.items():
-                    if i < len(cells) and role.kind == "index":
-                        cell, at = cells[i]
+                row_role = _row_role(cells, lex) or table_role
+                for i, (cell, at) in enumerate(cells):
+                    role = roles.get(i, row_role)
+                    if role is None:
+                        continue
+                    if role.kind == "index":
                         index_cells.append((at, at + len(cell)))
-                    elif i < len(cells):
-                        cand = _cell_candidate(role, *cells[i], lex)
-                        if cand is not None:
-                            out.append(cand)
+                    elif (cand := _cell_candidate(role, cell, at, lex)) is not None:
+                        out.append(cand)
         offset += len(line)
     return out, index_cells
