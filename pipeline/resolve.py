@@ -85,13 +85,21 @@ def join_date_ranges(mentions: list[Candidate], view: TextView, lex: LanguageLex
 
 
 def link_short_refs(mentions: list[Candidate]) -> None:
-    full = {}
+    """A short reference takes the code of the first full code of its kind and number; failing
+    that, of the one full code of its number that names no kind (``Resolution 98`` and
+    ``98/2023/QH15``: National Assembly codes carry no kind code)."""
+    full: dict[tuple[str | None, int], dict] = {}
+    kindless: dict[int, list[dict]] = {}
     for c in mentions:
         if c.type == "doc_ref" and not c.extra.get("short"):
             full.setdefault((c.fields["kind"], c.fields["number"]), c.fields)
+            if c.fields["kind"] is None:
+                kindless.setdefault(c.fields["number"], []).append(c.fields)
     for c in mentions:
         if c.type == "doc_ref" and c.extra.get("short"):
             target = full.get((c.fields["kind"], c.fields["number"]))
+            if target is None and len({t["canonical"] for t in kindless.get(c.fields["number"], ())}) == 1:
+                target = kindless[c.fields["number"]][0]
             if target is not None:
                 c.fields.update(canonical=target["canonical"], issuer=target["issuer"], year=target["year"])
 

@@ -95,6 +95,7 @@ def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Can
     return Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])
 
 
+_SEPARATOR = regex.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?")
 _UNIT_NOTE = regex.compile(r"\(([^()]*)\)\s*:?\s*$|(?:don\s+vi|dvt|unit|unite)\s*:\s*(.+)$")
 
 
@@ -132,7 +133,8 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
     in_table = False
     caption = ""
     offset = 0
-    for line in view.fold.splitlines(keepends=True):
+    lines = view.fold.splitlines(keepends=True)
+    for n, line in enumerate(lines):
         stripped = line.strip()
         if "|" not in stripped:
             roles, in_table = {}, False
@@ -142,7 +144,8 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
             if not in_table:
                 in_table, table_role = True, _note_role(caption, lex)
             cells = _cells(line.rstrip("\r\n"), offset)
-            if not any(_is_data(c) for c, _ in cells):  # a heading row
+            # A heading row: no number in it, or the row above a |---| line (| Indicator | 2024 | 2025 |).
+            if not any(_is_data(c) for c, _ in cells) or (n + 1 < len(lines) and _SEPARATOR.fullmatch(lines[n + 1].strip())):
                 found = {i: r for i, (c, _) in enumerate(cells) if (r := _role(c, lex))}
                 if found:
                     roles = found

@@ -48,3 +48,13 @@ def test_references_list_counts_each_code():
     ms = extract("la Résolution n° 25-NQ/TW et 19-CTr/TU ; la Résolution n° 25-NQ/TW", "fr")
     rs = references(ms)
     assert [(r.canonical, r.count) for r in rs] == [("19-CTR/TU", 1), ("25-NQ/TW", 2)]
+
+
+def test_short_reference_takes_the_one_kindless_code_of_its_number():
+    ms = [m for m in extract("Resolution No. 98/2023/QH15 on special mechanisms; Resolution 98 allows the city", "en")
+          if m.type == "doc_ref"]
+    assert [(m.text, m.canonical, m.kind, m.issuer, m.year) for m in ms] == [
+        ("98/2023/QH15", "98/2023/QH15", None, "QH15", 2023), ("Resolution 98", "98/2023/QH15", "NQ", "QH15", 2023)]
+    # Two kindless codes of that number: no way to choose.
+    ms = extract("Law 98/2023/QH15 and 98/2024/QH15; Resolution 98 says", "en")
+    assert [m.canonical for m in ms if m.type == "doc_ref" and m.text == "Resolution 98"] == [None]

@@ -84,3 +84,17 @@ def test_table_money_column_takes_scale_and_currency_from_its_heading():
     (m,) = [m for m in extract("| District | Price (VND million/m2) |\n|---|---|\n| Hoan Kiem | 187.9 |\n", "en")
             if m.type == "money"]
     assert (m.amount, m.currency) == (187900000, "VND")
+
+
+def test_row_labels_and_captions_give_cells_their_role():
+    text = ("Key digital transformation indicators (%)\n\n| Indicator | 2024 | 2025 |\n|---|---|---|\n"
+            "| Digital economy share of GRDP | 18.5 | 21.3 |\n")
+    ms = extract(text, "en")
+    assert [(m.type, m.text) for m in ms] == [("date", "2024"), ("date", "2025"), ("percent", "18.5"),
+                                              ("percent", "21.3")]
+    text = ("| Chỉ tiêu | Mục tiêu | Kết quả |\n|---|---|---|\n| Thu nhập bình quân (triệu đồng/người) | 55 | 58,2 |\n"
+            "| Tỷ lệ hộ nghèo (%) | 4 | 3,1 |\n")
+    assert [(m.type, m.text, getattr(m, "amount", None)) for m in extract(text, "vi")] == [
+        ("money", "55", 55000000), ("money", "58,2", 58200000), ("percent", "4", None), ("percent", "3,1", None)]
+    text = "| Indicateur | 2023 | 2024 |\n|---|---|---|\n| Classement PCI | 7e | 6e |\n"
+    assert [(m.type, m.text) for m in extract(text, "fr") if m.type == "rank"] == [("rank", "7e"), ("rank", "6e")]
