@@ -1,0 +1,54 @@
+"""No text makes the extractor raise: mutated sample texts and templated phrases with odd numbers.
+
+A builder that raises turns its whole document into an error record, so a crash found here
+(``du 13 au 15 octobre``, a day range with no year, once did) costs a document's mentions.
+"""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import analyse
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+MUTATIONS = {
+    "years removed": lambda t, r: re.sub(r"\b(19|20)\d\d\b", "", t),
+    "digits shuffled": lambda t, r: re.sub(r"\d", lambda m: str(r.randint(0, 9)), t),
+    "extreme numbers": lambda t, r: re.sub(r"\d+", lambda m: str(r.choice([0, 1, 12, 31, 100, 2024, 99999, 10**12])), t),
+    "no spaces": lambda t, r: t.replace(" ", ""),
+    "one line": lambda t, r: t.replace("\n", " "),
+    "doubled separators": lambda t, r: re.sub(r"(\d)([ .,/-])(\d)", r"\1\2\2\3", t),
+    "words shuffled": lambda t, r: " ".join(r.sample(t.split(), len(t.split()))),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_mutated_sample_texts_never_raise(mutation):
+    rng = random.Random(7)
+    for path in sorted(CORPUS.glob("*/*.txt")):
+        analyse(MUTATIONS[mutation](path.read_text(encoding="utf-8"), rng), path.parent.name)
+
+
+TEMPLATES = {
+    "fr": ["du {} au {} {}", "{} {} {}", "{}e sur {}", "{}/{} {}", "T{} {}", "entre {} et {}", "{} à {} %",
+           "de {} à {} millions de dollars", "{} au {} octobre"],
+    "en": ["{} to {} {}", "{} {}, {}", "{}th out of {}", "{} of the {} tasks", "Q{}/{}", "H{} {}", "{}-{} percent",
+           "ranked {}th among {}", "{} Sept {}"],
+    "vi": ["ngày {} đến {} tháng {} năm {}", "{} - {}/{}/{}", "thứ {}/{}", "quý {}/{}", "{}/{} xã",
+           "tháng {} đến tháng {}/{}", "năm {} đến {}", "{} triệu đồng/{}"],
+}
+NUMBERS = ["0", "00", "1", "12", "13", "31", "32", "99", "100", "1900", "2024", "2100", "9999", "1 000", "1,5"]
+WORDS = {"fr": ["mai", "octobre", ""], "en": ["May", "October", ""], "vi": ["", "năm", "tháng"]}
+
+
+@pytest.mark.parametrize("lang", sorted(TEMPLATES))
+def test_templated_odd_figures_never_raise(lang):
+    rng = random.Random(3)
+    for template in TEMPLATES[lang]:
+        for _ in range(40):
+            args = [rng.choice(NUMBERS + WORDS[lang]) for _ in range(template.count("{}"))]
+            analyse("Texte : " + template.format(*args) + " fin.", lang)
