@@ -290,14 +290,22 @@ def _currency(ctx: BuildContext, m: regex.Match) -> str | None:
 def build_money(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
     """An amount: groups num, scale?, cur? (no cur: currency from context, resolved later).
     With num1 and num2 (a range or achieved/target pair), two amounts: the first
-    borrows the scale and currency written after the second."""
+    borrows the currency written after the second, and its scale unless it has its own
+    (``30 triệu đến 40 triệu đồng``) or is written in full (``800 000 à 1 million de dôngs``:
+    a first figure a thousand times the second needs no scale)."""
     cur = _currency(ctx, m)
     scale = ctx.scale(m)
     if _group(m, "num1") is not None:
-        a1, a2 = ctx.number(m, "num1") * scale, ctx.number(m, "num2") * scale
+        n1, n2 = ctx.number(m, "num1"), ctx.number(m, "num2")
+        if _group(m, "scale1"):
+            scale1 = ctx.scale(m, "scale1")
+        else:
+            scale1 = 1.0 if n2 and n1 / n2 >= 1000 else scale
+        a1, a2 = n1 * scale1, n2 * scale
         s, e = _span(m)
+        end1 = m.end("scale1") if _group(m, "scale1") else m.end("num1")
         return [
-            ctx.candidate("money", m.start("num1"), m.end("num1"), {"amount": as_number(a1), "currency": cur}),
+            ctx.candidate("money", m.start("num1"), end1, {"amount": as_number(round(a1, 6)), "currency": cur}),
             ctx.candidate("money", m.start("num2"), e, {"amount": as_number(a2), "currency": cur}),
         ]
     amount = ctx.number(m, "num") * scale
