@@ -23,11 +23,13 @@ from .textview import TextView
 # A number alone in its cell (thousands grouped by spaces allowed: 2 380), or X/Y (a rank of 63).
 _CELL_NUMBER = regex.compile(r"\s*(\d{1,3}(?:[ ]\d{3})+(?:,\d+)?|\d[\d.,]*)\s*")
 _CELL_RANK = regex.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
+_CELL_RANGE = regex.compile(r"\s*(\d[\d.,]*)\s*-\s*(\d[\d.,]*)\s*")
 _CELL_ORDINAL = regex.compile(r"\s*(\d{1,3})\s?(?:e|er|re|eme|ere|st|nd|rd|th)\s*")  # 7e, 3rd (fold view)
 
 
 def _is_data(cell: str) -> bool:
-    return bool(_CELL_NUMBER.fullmatch(cell) or _CELL_RANK.fullmatch(cell) or _CELL_ORDINAL.fullmatch(cell))
+    return bool(_CELL_NUMBER.fullmatch(cell) or _CELL_RANK.fullmatch(cell) or _CELL_ORDINAL.fullmatch(cell)
+                or _CELL_RANGE.fullmatch(cell))
 TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90}
 
 
@@ -68,31 +70,36 @@ def _role(heading: str, lex: LanguageLexicon) -> Role | None:
     return None
 
 
-def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> Candidate | None:
+def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> list[Candidate]:
     if role.kind == "rank" and (r := _CELL_RANK.fullmatch(cell)) and 1 <= int(r.group(1)) <= int(r.group(2)):
-        return Candidate("rank", at + r.start(1), at + r.end(2),
-                         {"rank": int(r.group(1)), "out_of": int(r.group(2))}, "rank.table-column", TABLE_PRIORITY["rank"])
+        return [Candidate("rank", at + r.start(1), at + r.end(2),
+                          {"rank": int(r.group(1)), "out_of": int(r.group(2))}, "rank.table-column", TABLE_PRIORITY["rank"])]
     if role.kind == "rank" and (o := _CELL_ORDINAL.fullmatch(cell)) and int(o.group(1)) >= 1:
-        return Candidate("rank", at + o.start(1), at + len(cell.rstrip()), {"rank": int(o.group(1)), "out_of": None},
-                         "rank.table-column", TABLE_PRIORITY["rank"])
+        return [Candidate("rank", at + o.start(1), at + len(cell.rstrip()), {"rank": int(o.group(1)), "out_of": None},
+                          "rank.table-column", TABLE_PRIORITY["rank"])]
+    if role.kind in ("money", "percent") and (r := _CELL_RANGE.fullmatch(cell)):
+        # A range in one cell (1 - 2 under "Fine (VND million)"): two figures of the column's role.
+        first = _cell_candidate(role, r.group(1), at + r.start(1), lex)
+        second = _cell_candidate(role, r.group(2), at + r.start(2), lex)
+        return first + second if first and second else []
     m = _CELL_NUMBER.fullmatch(cell)
     if not m:
-        return None
+        return []
     s, e = at + m.start(1), at + m.end(1)
     if role.kind == "rank":
         if not m.group(1).isdigit() or int(m.group(1)) < 1:
-            return None
+            return []
         fields = {"rank": int(m.group(1)), "out_of": None}
     else:
         try:
             value = parse_number(m.group(1), lex.number_convention)
         except NumberFormatError:
-            return None
+            return []
         if role.kind == "money":
             fields = {"amount": as_number(round(value * role.scale, 6)), "currency": role.currency}
         else:
             fields = {"value": as_number(value)}
-    return Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])
+    return [Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])]
 
 
 _SEPARATOR = regex.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?")
@@ -157,7 +164,7 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
                         continue
                     if role.kind == "index":
                         index_cells.append((at, at + len(cell)))
-                    elif (cand := _cell_candidate(role, cell, at, lex)) is not None:
-                        out.append(cand)
+                    else:
+                        out.extend(_cell_candidate(role, cell, at, lex))
         offset += len(line)
     return out, index_cells

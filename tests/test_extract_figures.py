@@ -98,3 +98,9 @@ def test_row_labels_and_captions_give_cells_their_role():
         ("money", "55", 55000000), ("money", "58,2", 58200000), ("percent", "4", None), ("percent", "3,1", None)]
     text = "| Indicateur | 2023 | 2024 |\n|---|---|---|\n| Classement PCI | 7e | 6e |\n"
     assert [(m.type, m.text) for m in extract(text, "fr") if m.type == "rank"] == [("rank", "7e"), ("rank", "6e")]
+
+
+def test_range_in_a_money_cell():
+    text = "| No. | Volume | Fine (VND million) |\n|---|---|---|\n| 1 | Under 5 m3/day | 1 - 2 |\n"
+    ms = [m for m in extract(text, "en") if m.type == "money"]
+    assert [(m.text, m.amount, m.currency) for m in ms] == [("1", 1000000, "VND"), ("2", 2000000, "VND")]

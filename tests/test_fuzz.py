@@ -52,3 +52,20 @@ def test_templated_odd_figures_never_raise(lang):
         for _ in range(40):
             args = [rng.choice(NUMBERS + WORDS[lang]) for _ in range(template.count("{}"))]
             analyse("Texte : " + template.format(*args) + " fin.", lang)
+
+
+HEADINGS = ["STT", "No.", "Rank", "Xếp hạng", "Rang national", "Score (%)", "Fine (VND million)", "(tỷ đồng)",
+            "2024", "Indicator", ""]
+CELLS = ["1", "2/63", "7e", "3rd", "1 - 2", "1.234,5", "2 380", "-", "", "abc", "0", "12/0", "5 - ", "99999999999"]
+
+
+@pytest.mark.parametrize("lang", sorted(TEMPLATES))
+def test_random_tables_never_raise(lang):
+    rng = random.Random(11)
+    for _ in range(60):
+        width = rng.randint(1, 4)
+        rows = ["| " + " | ".join(rng.choice(HEADINGS) for _ in range(width)) + " |", "|" + "---|" * width]
+        rows += ["| " + " | ".join(rng.choice(CELLS) for _ in range(rng.randint(1, width + 1))) + " |"
+                 for _ in range(rng.randint(0, 3))]
+        caption = rng.choice(["", "Key indicators (%)", "Đơn vị: tỷ đồng", "Unité : %"])
+        analyse(caption + "\n\n" + "\n".join(rows) + "\n", lang)
