@@ -30,7 +30,9 @@ _CELL_ORDINAL = regex.compile(r"\s*(\d{1,3})\s?(?:e|er|re|eme|ere|st|nd|rd|th)\s
 def _is_data(cell: str) -> bool:
     return bool(_CELL_NUMBER.fullmatch(cell) or _CELL_RANK.fullmatch(cell) or _CELL_ORDINAL.fullmatch(cell)
                 or _CELL_RANGE.fullmatch(cell))
-TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90}
+
+
+TABLE_PRIORITY = {"rank": 80, "percent": 86, "money": 90, "quantity": 60}
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:
@@ -45,10 +47,12 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Role:
-    """What the cells of a column hold; ``scale`` and ``currency`` for money."""
-    kind: str  # rank / index / percent / money
+    """What the cells of a column hold; ``scale`` and ``currency`` for money, ``scale`` and
+    ``unit`` for a quantity."""
+    kind: str  # rank / index / percent / money / quantity
     scale: float = 1.0
     currency: str = ""
+    unit: str = ""
 
 
 def _role(heading: str, lex: LanguageLexicon) -> Role | None:
@@ -97,6 +101,8 @@ def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> lis
             return []
         if role.kind == "money":
             fields = {"amount": as_number(round(value * role.scale, 6)), "currency": role.currency}
+        elif role.kind == "quantity":
+            fields = {"value": as_number(round(value * role.scale, 6)), "unit": role.unit}
         else:
             fields = {"value": as_number(value)}
     return [Candidate(role.kind, s, e, fields, f"{role.kind}.table-column", TABLE_PRIORITY[role.kind])]
@@ -106,24 +112,38 @@ _SEPARATOR = regex.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?")
 _UNIT_NOTE = regex.compile(r"\(([^()]*)\)\s*:?\s*$|(?:don\s+vi|dvt|unit|unite)\s*:\s*(.+)$")
 
 
-def _note_role(text: str, lex: LanguageLexicon) -> Role | None:
-    """The percent or money role a label or caption declares at its end, ``(%)``, ``(triệu
-    đồng/người)``, ``Đơn vị: tỷ đồng``; None when it declares none."""
-    m = _UNIT_NOTE.search(text.strip())
+def _note_role(text: str, norm: str, lex: LanguageLexicon) -> Role | None:
+    """The role a heading, label or caption declares in a note at its end: ``(%)`` a percent,
+    ``(triệu đồng/người)`` or ``Đơn vị: tỷ đồng`` money, ``(nghìn tấn)`` or ``(million people)``
+    a quantity with that scale and the first word after it as unit; None when it declares
+    none. ``text`` is the fold view of the cell, ``norm`` the same span of the norm view
+    (whose words keep their diacritics for the unit)."""
+    m = _UNIT_NOTE.search(text.rstrip())
     if m is None:
         return None
-    role = _role(m.group(1) if m.group(1) is not None else m.group(2), lex)
-    return role if role is not None and role.kind in ("percent", "money") else None
+    group = 1 if m.group(1) is not None else 2
+    role = _role(m.group(group), lex)
+    if role is not None:
+        return role if role.kind in ("percent", "money") else None
+    note, words = m.group(group).strip(), norm[m.start(group):m.end(group)].split()
+    if not words or not regex.match(r"\p{L}", note) or lex.is_entry("table_note_not_unit", note):
+        return None
+    scale = lex.words("scale").match(note) if "scale" in lex.tables else None
+    if scale is not None:
+        words = norm[m.start(group) + scale.end():m.end(group)].split()
+        if not words:
+            return None
+    return Role("quantity", float(lex.lookup("scale", scale.group())) if scale else 1.0, unit=words[0].lower())
 
 
-def _row_role(cells: list[tuple[str, int]], lex: LanguageLexicon) -> Role | None:
+def _row_role(cells: list[tuple[str, int]], norm: str, lex: LanguageLexicon) -> Role | None:
     """The role a row's label (its first cell with letters) gives to its numbers:
-    ``Tỷ lệ hộ nghèo (%)``, ``Thu nhập (triệu đồng/người)``, ``Classement PCI``."""
-    for cell, _ in cells:
+    ``Tỷ lệ hộ nghèo (%)``, ``Thu nhập (triệu đồng/người)``, ``Lúa (nghìn tấn)``, ``Classement PCI``."""
+    for cell, at in cells:
         if regex.search(r"\p{L}", cell):
             if "rank_heading" in lex.lists and lex.words("rank_heading").search(cell):
                 return Role("rank")
-            return _note_role(cell, lex)
+            return _note_role(cell, norm[at:at + len(cell)], lex)
     return None
 
 
@@ -138,7 +158,7 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
     roles: dict[int, Role] = {}
     table_role: Role | None = None
     in_table = False
-    caption = ""
+    caption = caption_norm = ""
     offset = 0
     lines = view.fold.splitlines(keepends=True)
     for n, line in enumerate(lines):
@@ -147,17 +167,19 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
             roles, in_table = {}, False
             if stripped:
                 caption = stripped
+                caption_norm = view.norm[offset:offset + len(line)].strip()
         else:
             if not in_table:
-                in_table, table_role = True, _note_role(caption, lex)
+                in_table, table_role = True, _note_role(caption, caption_norm, lex)
             cells = _cells(line.rstrip("\r\n"), offset)
             # A heading row: no number in it, or the row above a |---| line (| Indicator | 2024 | 2025 |).
             if not any(_is_data(c) for c, _ in cells) or (n + 1 < len(lines) and _SEPARATOR.fullmatch(lines[n + 1].strip())):
-                found = {i: r for i, (c, _) in enumerate(cells) if (r := _role(c, lex))}
+                found = {i: r for i, (c, at) in enumerate(cells)
+                         if (r := _role(c, lex) or _note_role(c, view.norm[at:at + len(c)], lex))}
                 if found:
                     roles = found
             else:
-                row_role = _row_role(cells, lex) or table_role
+                row_role = _row_role(cells, view.norm, lex) or table_role
                 for i, (cell, at) in enumerate(cells):
                     role = roles.get(i, row_role)
                     if role is None:

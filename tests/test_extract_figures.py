@@ -104,3 +104,14 @@ def test_range_in_a_money_cell():
     text = "| No. | Volume | Fine (VND million) |\n|---|---|---|\n| 1 | Under 5 m3/day | 1 - 2 |\n"
     ms = [m for m in extract(text, "en") if m.type == "money"]
     assert [(m.text, m.amount, m.currency) for m in ms] == [("1", 1000000, "VND"), ("2", 2000000, "VND")]
+
+
+def test_a_note_naming_a_unit_gives_cells_a_scale_and_unit():
+    text = ("| Sản phẩm | 9 tháng 2025 | Tăng/giảm (%) |\n|---|---|---|\n| Lúa (nghìn tấn) | 43.152,6 | 0,8 |\n"
+            "| Tổng (ước tính) | 12 | 1,1 |\n")
+    ms = [m for m in extract(text, "vi") if m.type == "quantity"]
+    assert [(m.text, m.value, m.unit) for m in ms] == [("9 tháng", 9, "tháng"), ("43.152,6", 43152600, "tấn"),
+                                                       ("12", 12, "")]
+    text = "| Indicator | Q3 2025 |\n|---|---|\n| Labour force (million people) | 53.3 |\n"
+    (m,) = [m for m in extract(text, "en") if m.type == "quantity"]
+    assert (m.value, m.unit) == (53300000, "people")

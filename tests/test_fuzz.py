@@ -54,7 +54,7 @@ def test_templated_odd_figures_never_raise(lang):
             analyse("Texte : " + template.format(*args) + " fin.", lang)
 
 
-HEADINGS = ["STT", "No.", "Rank", "Xếp hạng", "Rang national", "Score (%)", "Fine (VND million)", "(tỷ đồng)",
+HEADINGS = ["STT", "No.", "Rank", "Lúa (nghìn tấn)", "(million people)", "(ước tính)", "Xếp hạng", "Rang national", "Score (%)", "Fine (VND million)", "(tỷ đồng)",
             "2024", "Indicator", ""]
 CELLS = ["1", "2/63", "7e", "3rd", "1 - 2", "1.234,5", "2 380", "-", "", "abc", "0", "12/0", "5 - ", "99999999999"]
 
