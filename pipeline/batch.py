@@ -7,6 +7,12 @@
   ``OUT.partial`` (a torn last line is cut off on resume), never a
   half-written ``OUT``; ``--resume`` carries on from it.
 * With several workers the output order is still the input order.
+* Memory follows the size of the texts, not their number of mentions: a text of
+  more than one piece (``document.CHUNK_CHARS``) is written piece by piece to a
+  spill file in a folder beside ``OUT`` (``.OUT.spill-*``, removed at the end
+  whatever happens), which a worker hands back by path; the parent copies it
+  into ``OUT.partial``, patching the few short references that a later piece
+  resolved, and cuts the file back to its last whole line if the copy fails.
 """
 from __future__ import annotations
 
