@@ -535,7 +535,8 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":
-        with _spill_folder(None, engine) as spill_dir, closing(outcomes(sources, opts, workers, progress, spill_dir)) as results:
+        with (_spill_folder(None, engine) as spill_dir,
+              closing(outcomes(sources, opts, workers, progress, spill_dir)) as results):
             for o in results:
                 _write_outcome(o, sys.stdout)
                 summary.add(o)
