@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from glob import escape as glob_escape
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -571,7 +572,8 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
 @contextmanager
 def _spill_folder(target: Path | None, engine: str) -> Iterator[str | None]:
     """A folder for the spill files of long documents (see ``Spill``), removed at the end
-    whatever happens: beside ``target`` (the system's temporary folder for stdout).
+    whatever happens: beside ``target`` (the system's temporary folder for stdout). Those
+    that a killed run on the same ``target`` left behind are removed first.
 
     The Dask engine's workers may run on other machines: they send their lines back as
     strings, and get no folder here.
@@ -582,7 +584,11 @@ def _spill_folder(target: Path | None, engine: str) -> Iterator[str | None]:
     if target is None:
         folder = tempfile.mkdtemp(prefix="vnextract-spill-")
     else:
-        folder = tempfile.mkdtemp(prefix=f".{target.name}.spill-", dir=target.parent)
+        prefix = f".{target.name}.spill-"
+        for stale in target.parent.glob(glob_escape(prefix) + "*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+        folder = tempfile.mkdtemp(prefix=prefix, dir=target.parent)
     try:
         yield folder
     finally:

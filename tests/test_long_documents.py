@@ -181,3 +181,13 @@ def test_pieces_are_cut_one_at_a_time():
     assert not isinstance(pieces, list)
     assert list(pieces) == document.split_text(text, SMALL)
     assert "".join(p for _, p in document.split_text(text, SMALL)) == text
+
+
+def test_a_killed_runs_spill_folder_is_removed_by_the_next_run(tmp_path):
+    stale = tmp_path / ".out.jsonl.spill-abc123"
+    stale.mkdir()
+    (stale / "doc-1.jsonl").write_text('{"source":', encoding="utf-8")
+    other = tmp_path / ".other.jsonl.spill-abc123"
+    other.mkdir()
+    run([str(CORPUS / "fr" / "fr-seed.txt")], str(tmp_path / "out.jsonl"), Options(lang="fr"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.jsonl.spill-abc123", "out.jsonl"]
