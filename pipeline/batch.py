@@ -7,28 +7,43 @@
   ``OUT.partial`` (a torn last line is cut off on resume), never a
   half-written ``OUT``; ``--resume`` carries on from it.
 * With several workers the output order is still the input order.
+* Memory follows the size of the texts, not their number of mentions: a text of
+  more than one piece (``document.CHUNK_CHARS``) is written piece by piece to a
+  spill file in a folder beside ``OUT`` (``.OUT.spill-*``, removed at the end
+  whatever happens), which a worker hands back by path; the parent copies it
+  into ``OUT.partial``, patching the few short references that a later piece
+  resolved, and cuts the file back to its last whole line if the copy fails.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
+import heapq
+import io
 import json
 import os
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from glob import escape as glob_escape
 from multiprocessing import get_context
 from pathlib import Path
 
-from .document import analyse, references
+from . import document as doc_stage
+from .document import Analysis, FullCodes, analyse, iter_piece_analyses, references
 from .formats import DEFAULT_INCLUDE
 from .lang import choose_lang
-from .models import SCHEMA_VERSION
-from .read import MAX_BYTES, ReadError, load_bytes, read_document, sha256_of
+from .models import SCHEMA_VERSION, DocRef, Mention
+from .read import MAX_BYTES, Loaded, ReadError, load_bytes, read_document, sha256_of
 
 
 class UsageError(ValueError):
@@ -129,25 +144,32 @@ def process_text(source: str, sha256: str, text: str, encoding: str, opts: Optio
     return rec
 
 
+def read_input(inp: Input, opts: Options) -> Loaded:
+    """The text of one input; a ReadError when it has none."""
+    if inp.failure:
+        raise ReadError(*inp.failure)
+    if inp.source == "-":
+        data = inp.data if inp.data is not None else sys.stdin.buffer.read(opts.max_bytes + 1)
+        return load_bytes(data, inp.source, opts.max_bytes)
+    return read_document(inp.source, opts.max_bytes)
+
+
+def _extract_error(source: str, e: Exception, sha256: str) -> dict:
+    # A failure inside extraction (a pattern timeout, a bug met on one text) is this
+    # document's error record, named with its exception; the batch goes on.
+    return error_record(source, "extract_error", f"{source}: {type(e).__name__}: {e}", sha256)
+
+
 def process_input(inp: Input, opts: Options) -> dict:
     """One input to one record; never raises for a bad document."""
-    source = inp.source
-    if inp.failure:
-        return error_record(source, *inp.failure)
     try:
-        if source == "-":
-            data = inp.data if inp.data is not None else sys.stdin.buffer.read(opts.max_bytes + 1)
-            loaded = load_bytes(data, source, opts.max_bytes)
-        else:
-            loaded = read_document(source, opts.max_bytes)
+        loaded = read_input(inp, opts)
     except ReadError as e:
-        return error_record(source, e.code, e.message, e.sha256)
+        return error_record(inp.source, e.code, e.message, e.sha256)
     try:
-        return process_text(source, loaded.sha256, loaded.text, loaded.encoding, opts)
+        return process_text(inp.source, loaded.sha256, loaded.text, loaded.encoding, opts)
     except Exception as e:
-        # A failure inside extraction (a pattern timeout, a bug met on one text) is this
-        # document's error record, named with its exception; the batch goes on.
-        return error_record(source, "extract_error", f"{source}: {type(e).__name__}: {e}", loaded.sha256)
+        return _extract_error(inp.source, e, loaded.sha256)
 
 
 def process_source(source: str, opts: Options) -> dict:
@@ -156,21 +178,210 @@ def process_source(source: str, opts: Options) -> dict:
 
 
 @dataclass(frozen=True)
+class Spill:
+    """A document's output lines, written to the file ``path`` piece by piece (see
+    ``_stream_document``) instead of held in memory, less a few short references that
+    a later piece resolved: the mention at byte ``patches[i]`` (``patches[i + 1]`` bytes,
+    its JSON object without the opening brace) takes the fields ``updates[patches[i + 2]]``.
+    ``patches`` is sorted by offset. ``copy_spill`` writes the lines out as they should be."""
+    path: str
+    patches: array = field(default_factory=lambda: array("q"))
+    updates: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What a worker sends back: the JSON line, and the few numbers the summary needs."""
-    line: str
+    """What a worker sends back: the JSON line(s), or the ``Spill`` file holding those of a
+    long document (never a giant string through the pool), and the few numbers the summary needs."""
+    lines: str | Spill
     chars: int
     error: str | None
     types: tuple[tuple[str, int], ...]
 
 
-def _outcome(inp: Input, opts: Options) -> Outcome:
-    rec = process_input(inp, opts)
-    return Outcome(line="".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-                                for r in record_lines(rec, opts.granularity)),
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _record_outcome(rec: dict, opts: Options) -> Outcome:
+    return Outcome(lines="".join(_dumps(r) + "\n" for r in record_lines(rec, opts.granularity)),
                    chars=rec.get("chars") or 0,
                    error=rec["error"]["code"] if rec.get("error") else None,
                    types=tuple(Counter(m["type"] for m in rec["mentions"]).items()))
+
+
+def _outcome(inp: Input, opts: Options, spill_dir: str | None = None) -> Outcome:
+    """One input to its outcome; never raises for a bad document.
+
+    A text of one piece (``document.CHUNK_CHARS`` characters at most) is processed in
+    memory. A longer one is written piece by piece to a spill file in ``spill_dir``
+    (handed back as a ``Spill``, for the caller to copy and delete); with no
+    ``spill_dir``, to a temporary file read back into the outcome's string.
+    """
+    try:
+        loaded = read_input(inp, opts)
+    except ReadError as e:
+        return _record_outcome(error_record(inp.source, e.code, e.message, e.sha256), opts)
+    if len(loaded.text) <= doc_stage.CHUNK_CHARS:
+        try:
+            rec = process_text(inp.source, loaded.sha256, loaded.text, loaded.encoding, opts)
+        except Exception as e:
+            rec = _extract_error(inp.source, e, loaded.sha256)
+        return _record_outcome(rec, opts)
+    fd, path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spill_dir)
+    handed_over = False
+    try:
+        try:
+            with open(fd, "wb", buffering=1 << 20) as f:
+                spill, types = _stream_document(f, path, inp.source, loaded, opts)
+        except Exception as e:
+            return _record_outcome(_extract_error(inp.source, e, loaded.sha256), opts)
+        if spill_dir is not None:
+            handed_over = True
+            return Outcome(lines=spill, chars=len(loaded.text), error=None, types=types)
+        with closing(io.StringIO()) as buf:
+            copy_spill(spill, buf)
+            return Outcome(lines=buf.getvalue(), chars=len(loaded.text), error=None, types=types)
+    finally:
+        if not handed_over:
+            os.unlink(path)
+
+
+def _by_offset(m: Mention) -> tuple[int, int]:
+    return (m.start, m.end)
+
+
+def _stream_document(f, path: str, source: str, loaded: Loaded, opts: Options
+                     ) -> tuple[Spill, tuple[tuple[str, int], ...]]:
+    """Write the output lines of a text of several pieces to ``f`` (the spill file at
+    ``path``), one piece at a time: the bytes of ``record_lines(process_text(...))`` but
+    for the short references that only a later piece resolves (see ``Spill``).
+
+    Kept until the end: the full codes met (``FullCodes``), the offsets of each canonical
+    code (for ``references``), the places of the short references still unresolved, and
+    counts; each piece's mentions are freed once written.
+    """
+    text = loaded.text
+    lang = choose_lang(source, text, opts.lang)
+    by_mention = opts.granularity == "mention"
+    pos = 0
+
+    def put(s: str) -> None:
+        nonlocal pos
+        b = s.encode("utf-8")
+        f.write(b)
+        pos += len(b)
+
+    if by_mention:
+        head = _dumps({"source": source, "sha256": loaded.sha256, "lang": lang,
+                       "schema_version": SCHEMA_VERSION})[:-1] + ',"index":'
+    else:
+        put(_dumps({"source": source, "sha256": loaded.sha256, "lang": lang, "chars": len(text),
+                    "encoding": loaded.encoding, "schema_version": SCHEMA_VERSION})[:-1] + ',"mentions":[')
+    codes = FullCodes()
+    spans: dict[str, array] = {}  # canonical -> (start, end) of its mentions, flat, in order
+    waiting: dict[tuple, array] = {}  # (kind, number) -> (spill offset, length, start, end) of its short references, flat
+    types: Counter = Counter()
+    rejected = 0
+    index = 0
+
+    def write_piece(a: Analysis) -> None:
+        nonlocal rejected, index
+        codes.learn(a.mentions)  # the piece's own full codes count for its short references
+        rejected += a.rejected_count
+        for m in sorted(a.mentions, key=_by_offset):  # pieces do not overlap: the document's order
+            m = codes.link(m)
+            body = _dumps(m.model_dump(mode="json"))
+            if by_mention:
+                put(head + str(index) + ",")
+            else:
+                put(",{" if index else "{")
+            at = pos
+            put(body[1:])
+            if codes.waits(m):
+                waiting.setdefault(FullCodes.key(m), array("q")).extend((at, pos - at, m.start, m.end))
+            elif isinstance(m, DocRef) and m.canonical:
+                spans.setdefault(m.canonical, array("q")).extend((m.start, m.end))
+            if by_mention:
+                put("\n")
+            types[m.type] += 1
+            index += 1
+
+    for a in iter_piece_analyses(text, lang):
+        write_piece(a)
+        del a  # freed before the next piece is analysed
+    # Short references resolved by a full code met in a later piece.
+    patches: list[tuple[int, int, int]] = []
+    updates: list[dict] = []
+    late: dict[str, list[tuple[int, int]]] = {}
+    for key, places in waiting.items():
+        if codes.knows(key):
+            update = codes.update(key)
+            updates.append(update)
+            for i in range(0, len(places), 4):
+                patches.append((places[i], places[i + 1], len(updates) - 1))
+                late.setdefault(update["canonical"], []).append((places[i + 2], places[i + 3]))
+    if not by_mention:
+        put('],"references":[')
+        for i, canonical in enumerate(sorted(spans.keys() | late.keys())):
+            flat = spans.get(canonical, array("q"))
+            offsets = heapq.merge(zip(flat[0::2], flat[1::2], strict=True), sorted(late.get(canonical, ())))
+            _put_reference(put, canonical, len(flat) // 2 + len(late.get(canonical, ())), offsets, first=i == 0)
+        put('],"rejected":' + str(rejected))
+        if opts.with_text:
+            put(',"text":"')
+            for i in range(0, len(text), _TEXT_CHUNK):
+                put(_dumps(text[i:i + _TEXT_CHUNK])[1:-1])
+            put('"')
+        put("}\n")
+    flat_patches = array("q")
+    for p in sorted(patches):
+        flat_patches.extend(p)
+    return Spill(path, flat_patches, tuple(updates)), tuple(types.items())
+
+
+_TEXT_CHUNK = 1 << 20  # characters of the text escaped at a time (JSON escapes each character alone)
+
+
+def _put_reference(put, canonical: str, count: int, offsets: Iterator[tuple[int, int]], first: bool) -> None:
+    """The bytes of ``_dumps(Reference(...).model_dump(mode="json"))``, written a few offsets at a time."""
+    put(("" if first else ",") + '{"canonical":' + _dumps(canonical) + ',"count":' + str(count) + ',"offsets":[')
+    batch: list[str] = []
+    for s, e in offsets:
+        batch.append(f"[{s},{e}]")
+        if len(batch) >= 4096:
+            put(",".join(batch) + ",")
+            batch.clear()
+    put(",".join(batch) + "]}")
+
+
+def copy_spill(spill: Spill, out) -> None:
+    """Write the lines held by ``spill`` to the text stream ``out``, patched (see ``Spill``)."""
+    decode = codecs.getincrementaldecoder("utf-8")().decode
+    with open(spill.path, "rb") as f:
+        pos = 0
+        for i in range(0, len(spill.patches), 3):
+            at, length, u = spill.patches[i:i + 3]
+            _copy_bytes(f, at - pos, out, decode)
+            mention = json.loads(b"{" + f.read(length))
+            mention.update(spill.updates[u])
+            out.write(_dumps(mention)[1:])
+            pos = at + length
+        _copy_bytes(f, -1, out, decode)
+    out.write(decode(b"", final=True))
+
+
+def _copy_bytes(f, n: int, out, decode) -> None:
+    """Copy ``n`` bytes of ``f`` (all that is left for -1) to ``out``, a MB at a time."""
+    while n:
+        chunk = f.read(1 << 20 if n < 0 else min(n, 1 << 20))
+        if not chunk:
+            if n > 0:
+                raise OSError(f"{f.name}: the spill file ends {n} bytes early")
+            return
+        out.write(decode(chunk))
+        if n > 0:
+            n -= len(chunk)
 
 
 GRANULARITIES = ("document", "mention")
@@ -325,9 +536,11 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
     summary = Summary()
     t0 = time.perf_counter()
     if out == "-":
-        for o in outcomes(sources, opts, workers, progress):
-            sys.stdout.write(o.line)
-            summary.add(o)
+        with (_spill_folder(None, engine) as spill_dir,
+              closing(outcomes(sources, opts, workers, progress, spill_dir)) as results):
+            for o in results:
+                _write_outcome(o, sys.stdout)
+                summary.add(o)
         sys.stdout.flush()
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -345,14 +558,66 @@ def run(inputs: list[str], out: str, opts: Options, workers: int = 1, resume: bo
             raise UsageError(f"{target} already exists: pass --overwrite to replace it or --resume to complete it")
         mode = "w"
     target.parent.mkdir(parents=True, exist_ok=True)
-    with partial.open(mode, encoding="utf-8") as f:
-        for o in outcomes(sources, opts, workers, progress):
-            f.write(o.line)  # one write per document
+    with (partial.open(mode, encoding="utf-8") as f, _spill_folder(target, engine) as spill_dir,
+          closing(outcomes(sources, opts, workers, progress, spill_dir)) as results):
+        for o in results:
+            _write_outcome(o, f, cut_back=True)  # one write per document, or one copy of its spill file
             f.flush()
             summary.add(o)
     partial.replace(target)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+@contextmanager
+def _spill_folder(target: Path | None, engine: str) -> Iterator[str | None]:
+    """A folder for the spill files of long documents (see ``Spill``), removed at the end
+    whatever happens: beside ``target`` (the system's temporary folder for stdout). Those
+    that a killed run on the same ``target`` left behind are removed first.
+
+    The Dask engine's workers may run on other machines: they send their lines back as
+    strings, and get no folder here.
+    """
+    if engine != "local":
+        yield None
+        return
+    if target is None:
+        folder = tempfile.mkdtemp(prefix="vnextract-spill-")
+    else:
+        prefix = f".{target.name}.spill-"
+        for stale in target.parent.glob(glob_escape(prefix) + "*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+        folder = tempfile.mkdtemp(prefix=prefix, dir=target.parent)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def _write_outcome(o: Outcome, out, cut_back: bool = False) -> None:
+    """Write an outcome's lines to the text stream ``out``. A spill file is copied, then
+    deleted. ``cut_back``: when the copy fails or is interrupted, the file ``out`` is cut
+    back to the lines before it, so that it never ends with part of a line."""
+    if isinstance(o.lines, str):
+        out.write(o.lines)
+        return
+    try:
+        if not cut_back:
+            copy_spill(o.lines, out)
+            return
+        out.flush()
+        size = os.fstat(out.fileno()).st_size
+        try:
+            copy_spill(o.lines, out)
+        except BaseException:
+            try:
+                out.flush()
+            finally:
+                os.ftruncate(out.fileno(), size)
+            raise
+    finally:
+        os.unlink(o.lines.path)
 
 
 def _ignore_interrupt() -> None:
@@ -379,14 +644,16 @@ def _with_progress(outcomes: Iterator[Outcome], total: int, progress: bool) -> I
             bar.update()
 
 
-def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool) -> Iterator[Outcome]:
-    return _with_progress(_local_outcomes(sources, opts, workers), len(sources), progress)
+def _outcomes(sources: list[Input], opts: Options, workers: int, progress: bool,
+              spill_dir: str | None = None) -> Iterator[Outcome]:
+    return _with_progress(_local_outcomes(sources, opts, workers, spill_dir), len(sources), progress)
 
 
-def _local_outcomes(sources: list[Input], opts: Options, workers: int) -> Iterator[Outcome]:
+def _local_outcomes(sources: list[Input], opts: Options, workers: int,
+                    spill_dir: str | None = None) -> Iterator[Outcome]:
     if workers == 1 or len(sources) < 2:
         for s in sources:
-            yield _outcome(s, opts)
+            yield _outcome(s, opts, spill_dir)
         return
     from functools import partial as bind
     fork = sys.platform.startswith("linux")
@@ -396,14 +663,14 @@ def _local_outcomes(sources: list[Input], opts: Options, workers: int) -> Iterat
     # Chunks big enough to keep the workers' queues cheap, small enough to balance the load.
     chunksize = max(1, min(32, len(sources) // (workers * 8)))
     with ctx.Pool(workers, initializer=_ignore_interrupt) as pool:
-        yield from pool.imap(bind(_outcome, opts=opts), sources, chunksize=chunksize)
+        yield from pool.imap(bind(_outcome, opts=opts, spill_dir=spill_dir), sources, chunksize=chunksize)
 
 
 ENGINES = ("local", "dask")
 
 
 def _dask_outcomes(sources: list[Input], opts: Options, workers: int, progress: bool,
-                   scheduler: str | None = None) -> Iterator[Outcome]:
+                   spill_dir: str | None = None, scheduler: str | None = None) -> Iterator[Outcome]:
     """The ``dask`` engine: the same outcomes in the same order, computed on a Dask cluster."""
     from .distributed import outcomes
     return _with_progress(outcomes(sources, opts, workers, scheduler), len(sources), progress)

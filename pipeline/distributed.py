@@ -6,7 +6,9 @@ a running scheduler instead. Either way:
 
 * the documents are cut into small batches (up to 64 documents, about 128 KB)
   and each batch is one task, processed on a worker by the same ``_outcome``
-  as the local engine, so the lines are the same bytes;
+  as the local engine, so the lines are the same bytes (a long document's lines
+  come back as one string: the worker writes them piece by piece to a temporary
+  file, not to the client's spill folder, which it may not see);
 * tasks are submitted in input order and their results taken in that order,
   with a bounded number of batches in flight: the output keeps the input
   order, and neither the client nor the cluster holds more than that window;

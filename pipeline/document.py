@@ -6,6 +6,7 @@ the dropped candidates, for ``explain --candidates``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,12 @@ def _analyse_piece(text: str, lang: str, offset: int = 0) -> Analysis:
 def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     """``(offset, piece)`` pairs covering ``text``, cut at the last paragraph break,
     else line break, else space in the second half of each ``size`` window."""
-    pieces, pos, n = [], 0, len(text)
+    return list(iter_pieces(text, size))
+
+
+def iter_pieces(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """The pairs of ``split_text`` one at a time: only the piece in hand is copied."""
+    pos, n = 0, len(text)
     while n - pos > size:
         window_end = pos + size
         cut = -1
@@ -99,26 +105,65 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
                 break
         if cut == -1:
             cut = window_end
-        pieces.append((pos, text[pos:cut]))
+        yield pos, text[pos:cut]
         pos = cut
-    pieces.append((pos, text[pos:]))
-    return pieces
+    yield pos, text[pos:]
+
+
+def iter_piece_analyses(text: str, lang: str) -> Iterator[Analysis]:
+    """The analysis of each piece of ``text`` (see ``split_text``), in order, with offsets
+    into the whole text; its mentions as found (not sorted) and not yet linked across
+    pieces (``FullCodes``). One piece is analysed only when the previous one is taken."""
+    check_lang(lang)
+    for offset, piece in iter_pieces(text, CHUNK_CHARS):
+        yield _analyse_piece(piece, lang, offset)
+
+
+class FullCodes:
+    """Full codes that short references take across pieces: for each (kind, number), the
+    first reference with a full code, in document order (the order in which pieces'
+    mentions are given to ``learn``). A short reference is a ``DocRef`` with no
+    ``canonical``; it takes that reference's canonical, issuer, year and issuer label."""
+
+    def __init__(self) -> None:
+        self._first: dict[tuple[str, int], dict[str, Any]] = {}
+
+    @staticmethod
+    def key(m: DocRef) -> tuple[str | None, int]:
+        return (m.kind, m.number)
+
+    def learn(self, mentions: Iterable[Mention]) -> None:
+        """Take note of the full codes among ``mentions`` (a piece's, pieces in order)."""
+        for m in mentions:
+            if isinstance(m, DocRef) and m.canonical and m.kind:
+                self._first.setdefault((m.kind, m.number), {
+                    "canonical": m.canonical, "issuer": m.issuer, "year": m.year, "issuer_label": m.issuer_label})
+
+    def knows(self, key: tuple[str | None, int]) -> bool:
+        return key in self._first
+
+    def update(self, key: tuple[str | None, int]) -> dict[str, Any]:
+        """The fields a short reference of ``key`` takes (KeyError when no full code is known)."""
+        return self._first[key]
+
+    def link(self, m: Mention) -> Mention:
+        """``m`` with its full code when it is a short reference whose full code is known."""
+        if isinstance(m, DocRef) and m.canonical is None and (m.kind, m.number) in self._first:
+            return m.model_copy(update=self._first[(m.kind, m.number)])
+        return m
+
+    def waits(self, m: Mention) -> bool:
+        """Whether ``m`` is a short reference whose full code is not known (yet): one that a
+        later piece may still resolve."""
+        return (isinstance(m, DocRef) and m.canonical is None and bool(m.kind)
+                and (m.kind, m.number) not in self._first)
 
 
 def _link_across_pieces(mentions: list[Mention]) -> list[Mention]:
     """Short references resolved against full codes found in other pieces."""
-    full = {}
-    for m in mentions:
-        if isinstance(m, DocRef) and m.canonical and m.kind:
-            full.setdefault((m.kind, m.number), m)
-    out = []
-    for m in mentions:
-        if isinstance(m, DocRef) and m.canonical is None and (m.kind, m.number) in full:
-            t = full[(m.kind, m.number)]
-            m = m.model_copy(update={"canonical": t.canonical, "issuer": t.issuer, "year": t.year,
-                                     "issuer_label": t.issuer_label})
-        out.append(m)
-    return out
+    codes = FullCodes()
+    codes.learn(mentions)
+    return [codes.link(m) for m in mentions]
 
 
 def analyse(text: str, lang: str) -> Analysis:
@@ -129,8 +174,7 @@ def analyse(text: str, lang: str) -> Analysis:
         return Analysis(sorted(a.mentions, key=lambda m: (m.start, m.end)), a.dropped)
     mentions: list[Mention] = []
     dropped: list[Dropped] = []
-    for offset, piece in split_text(text, CHUNK_CHARS):
-        a = _analyse_piece(piece, lang, offset)
+    for a in iter_piece_analyses(text, lang):
         mentions.extend(a.mentions)
         dropped.extend(a.dropped)
     mentions = _link_across_pieces(mentions)

@@ -51,7 +51,7 @@ def load_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> Loaded:
         if not data:
             raise ReadError("empty", f"{source}: empty file")
         text, encoding = to_text(data, source)
-        if not text.strip():
+        if not text or text.isspace():  # strip() would copy a whole text that ends with a newline
             raise ReadError("empty", f"{source}: no text")
     except ReadError as e:
         e.sha256 = sha

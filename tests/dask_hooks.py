@@ -12,10 +12,10 @@ import signal
 
 from pipeline import batch
 
-_process_input = batch.process_input
+_read_input = batch.read_input
 
 
-def process_input(inp, opts):
+def read_input(inp, opts):
     name = os.path.basename(inp.source)
     if "crash-always" in name:
         os._exit(3)
@@ -26,8 +26,8 @@ def process_input(inp, opts):
             pass
         else:
             os.kill(os.getpid(), signal.SIGKILL)
-    return _process_input(inp, opts)
+    return _read_input(inp, opts)
 
 
 def dask_setup(worker) -> None:
-    batch.process_input = process_input
+    batch.read_input = read_input
