@@ -198,7 +198,8 @@ class LanguageLexicon:
         """Whether ``word`` is an entry of the table or list ``name``: spelled exactly, diacritics
         included (Vietnamese ``hàng`` is not ``hạng``), or, for a word written without any (a
         text that lost them), folded alike."""
-        return self.spelled(name, word) or (word.isascii() and self.in_list(name, word))
+        return self.spelled(name, word) or (word.isascii() and (self.in_list(name, word) or
+                                                                   self.lookup(name, word) is not None))
 
     def is_stop(self, word: str) -> bool:
         """Whether ``word`` is a stop word (``unit_stop``), diacritics compared as in ``is_entry``."""

@@ -5,8 +5,11 @@ is a rank; a bare number under a heading that names a percentage (``%``, or
 ``percent_heading``: ``Score (%)``, ``Tỷ lệ``) is a percent; under a heading
 that names a currency, and maybe a scale (``Thu NSNN (tỷ đồng)``, ``Price (VND
 million/m2)``: words of the ``currency`` and ``scale`` tables), it is an
-amount of money; a row number under an index heading (``index_heading``:
-``STT``, ``No.``) is no mention at all. Other cells are left to the ordinary
+amount of money; under a note naming a unit (``Lúa (nghìn tấn)``, ``(million
+people)``), a quantity with that scale and unit; a row number under an index
+heading (``index_heading``: ``STT``, ``No.``) is no mention at all. A cell
+without a column role takes that of its row's label, else that of the note
+ending the line above the table. Other cells are left to the ordinary
 patterns.
 """
 from __future__ import annotations
