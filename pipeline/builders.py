@@ -324,7 +324,8 @@ def build_percent(m: regex.Match, ctx: BuildContext) -> list[Candidate]:
                           {"value": as_number(ctx.number(m, "num1"))}),
             ctx.candidate("percent", m.start("num2"), e, {"value": as_number(ctx.number(m, "num2"))}),
         ]
-    return [ctx.candidate("percent", s, e, {"value": as_number(ctx.number(m, "num"))})]
+    sign = -1 if _group(m, "sign") else 1  # a minus glued to the figure: -1,2 %
+    return [ctx.candidate("percent", s, e, {"value": as_number(sign * ctx.number(m, "num"))})]
 
 
 def _unit(m: regex.Match, ctx: BuildContext, end: int, group: str = "unit") -> tuple[str, int]:

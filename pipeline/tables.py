@@ -24,7 +24,7 @@ from .patterns import LanguageLexicon
 from .textview import TextView
 
 # A number alone in its cell (thousands grouped by spaces allowed: 2 380), or X/Y (a rank of 63).
-_CELL_NUMBER = regex.compile(r"\s*(\d{1,3}(?:[ ]\d{3})+(?:,\d+)?|\d[\d.,]*)\s*")
+_CELL_NUMBER = regex.compile(r"\s*(-?(?:\d{1,3}(?:[ ]\d{3})+(?:,\d+)?|\d[\d.,]*))\s*")  # -1.4: a fall
 _CELL_RANK = regex.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
 _CELL_RANGE = regex.compile(r"\s*(\d[\d.,]*)\s*-\s*(\d[\d.,]*)\s*")
 _CELL_ORDINAL = regex.compile(r"\s*(\d{1,3})\s?(?:e|er|re|eme|ere|st|nd|rd|th)\s*")  # 7e, 3rd (fold view)
@@ -99,9 +99,11 @@ def _cell_candidate(role: Role, cell: str, at: int, lex: LanguageLexicon) -> lis
         fields = {"rank": int(m.group(1)), "out_of": None}
     else:
         try:
-            value = parse_number(m.group(1), lex.number_convention)
+            value = parse_number(m.group(1).lstrip("-"), lex.number_convention)
         except NumberFormatError:
             return []
+        if m.group(1).startswith("-"):
+            value = -value
         if role.kind == "money":
             fields = {"amount": as_number(round(value * role.scale, 6)), "currency": role.currency}
         elif role.kind == "quantity":

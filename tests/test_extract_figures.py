@@ -115,3 +115,10 @@ def test_a_note_naming_a_unit_gives_cells_a_scale_and_unit():
     text = "| Indicator | Q3 2025 |\n|---|---|\n| Labour force (million people) | 53.3 |\n"
     (m,) = [m for m in extract(text, "en") if m.type == "quantity"]
     assert (m.value, m.unit) == (53300000, "people")
+
+
+def test_a_minus_glued_to_a_percentage_makes_it_negative():
+    assert [(m.text, m.value) for m in extract("GRDP giảm -1,2% so với cùng kỳ; tăng 5-7%", "vi")
+            if m.type == "percent"] == [("-1,2%", -1.2), ("5", 5), ("7%", 7)]
+    text = "| Sector | Growth (%) |\n|---|---|\n| Mining | -1.4 |\n"
+    assert [(m.text, m.value) for m in extract(text, "en") if m.type == "percent"] == [("-1.4", -1.4)]
