@@ -57,7 +57,7 @@ def _check_context(cp: CompiledPattern, m, view: TextView, lex: LanguageLexicon)
     if cp.not_before is not None and cp.not_before.match(view.norm, m.end()):
         raise Rejected("excluded by the text after it (options.not_before)")
     for group, table in cp.record.options.exact.items():
-        if m.group(group) is not None and not lex.spelled(table, view.norm[m.start(group):m.end(group)]):
+        if m.group(group) is not None and not lex.is_entry(table, view.norm[m.start(group):m.end(group)].lower()):
             raise Rejected(f"{view.norm[m.start(group):m.end(group)]!r} is not spelled as an entry of {table}")
 
 

@@ -72,7 +72,7 @@ class PatternOptions(_Strict):
         "'unit' is empty: an acronym before a bare number makes a label (MTQG 1719), not before "
         "a counted noun (NSNN 6 tháng)."))
     exact: dict[str, str] = Field(default_factory=dict,
-                                  description="group -> lexicon table or list whose entry the group must spell exactly, diacritics included.")
+                                  description="group -> lexicon table or list whose entry the group must spell exactly, diacritics included (a word written without any diacritics may match folded).")
 
 
 class PatternRecord(_Strict):
