@@ -141,6 +141,18 @@ def _note_role(text: str, norm: str, lex: LanguageLexicon) -> Role | None:
     return Role("quantity", float(lex.lookup("scale", scale.group())) if scale else 1.0, unit=words[0].lower())
 
 
+def _count_role(text: str, norm: str, lex: LanguageLexicon) -> Role | None:
+    """A heading that counts something (``count_heading``: ``Số người``, ``Number of firms``)
+    makes its cells quantities of the first word it counts; None otherwise."""
+    count = lex.compiled_variable("count_heading")
+    lead = len(text) - len(text.lstrip())
+    m = count.match(text, lead) if count is not None else None
+    if m is None:
+        return None
+    words = norm[m.end():].split()
+    return Role("quantity", unit=words[0].lower()) if words and regex.match(r"\p{L}", words[0]) else None
+
+
 def _row_role(cells: list[tuple[str, int]], norm: str, lex: LanguageLexicon) -> Role | None:
     """The role a row's label (its first cell with letters) gives to its numbers:
     ``Tỷ lệ hộ nghèo (%)``, ``Thu nhập (triệu đồng/người)``, ``Lúa (nghìn tấn)``, ``Classement PCI``."""
@@ -180,7 +192,8 @@ def table_candidates(view: TextView, lex: LanguageLexicon) -> tuple[list[Candida
             # A heading row: no number in it, or the row above a |---| line (| Indicator | 2024 | 2025 |).
             if not any(_is_data(c) for c, _ in cells) or (n + 1 < len(lines) and _SEPARATOR.fullmatch(lines[n + 1].strip())):
                 found = {i: r for i, (c, at) in enumerate(cells)
-                         if (r := _role(c, lex) or _note_role(c, view.norm[at:at + len(c)], lex))}
+                         if (r := _role(c, lex) or _note_role(c, view.norm[at:at + len(c)], lex)
+                             or _count_role(c, view.norm[at:at + len(c)], lex))}
                 if found:
                     roles = found
             else:

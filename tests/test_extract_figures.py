@@ -122,3 +122,9 @@ def test_a_minus_glued_to_a_percentage_makes_it_negative():
             if m.type == "percent"] == [("-1,2%", -1.2), ("5", 5), ("7%", 7)]
     text = "| Sector | Growth (%) |\n|---|---|\n| Mining | -1.4 |\n"
     assert [(m.text, m.value) for m in extract(text, "en") if m.type == "percent"] == [("-1.4", -1.4)]
+
+
+def test_a_heading_that_counts_gives_its_cells_a_unit():
+    text = "Kinh phí hỗ trợ (triệu đồng):\nĐịa bàn | Số người | Kinh phí\nThạnh Hóa | 412 | 618\n"
+    ms = [(m.type, m.text, getattr(m, "unit", None), getattr(m, "amount", None)) for m in extract(text, "vi")]
+    assert ("quantity", "412", "người", None) in ms and ("money", "618", None, 618000000) in ms
