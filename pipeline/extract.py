@@ -24,9 +24,13 @@ def find_candidates(view: TextView, lang: str) -> list[Candidate]:
     lex = lexicon(lang)
     out: list[Candidate] = []
     folded = view.fold
+    holds: dict[tuple[str, ...], bool] = {}  # patterns share literal sets ({month}, {currency}): test each once
     for cp in compiled_patterns(lang):
-        if cp.requires and not any(lit in folded for lit in cp.requires):
-            continue  # none of the words every match holds: nothing to scan for
+        if cp.requires:
+            if cp.requires not in holds:
+                holds[cp.requires] = any(lit in folded for lit in cp.requires)
+            if not holds[cp.requires]:
+                continue  # none of the words every match holds: nothing to scan for
         text = folded if cp.view == "fold" else view.norm
         ctx = BuildContext(view, lex, cp.record)
         build = BUILDERS[cp.record.build]
